@@ -1,0 +1,203 @@
+"""Static checks of a loaded dialogue: what the schema cannot see. Never raises.
+
+Every issue has a stable code, so tools and tests can rely on it:
+
+- UNKNOWN_TARGET   `start`, `next` or `goto` names a node that does not exist
+- UNKNOWN_PHASE    a node's `phase` is not listed under `phases`
+- UNDEFINED_NAME   a condition or `{name}` reads an answer no node stores
+- UNKNOWN_SUBJECT  `subject` is not the name of an answer
+- UNUSED_RULE      (warning) branch rules after the default rule can never be chosen
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+
+from coach import expr
+from coach.errors import Issue
+from coach.model import (
+    Ask,
+    Branch,
+    Choose,
+    Condition,
+    Dialogue,
+    End,
+    Location,
+    Node,
+    Phrase,
+    Ref,
+    kind_of,
+)
+
+
+def check_dialogue(
+    dialogue: Dialogue, known_ids: Iterable[str] = (), known_names: Iterable[str] = ()
+) -> list[Issue]:
+    """Every semantic problem in a dialogue.
+
+    `known_ids` and `known_names` belong to nodes that exist in the file but could not be
+    built (their problem is reported already): references to them are not errors too.
+    """
+    existing = {node.id for node in dialogue.nodes} | set(known_ids)
+    issues: list[Issue] = []
+    issues += _targets(dialogue, existing)
+    issues += _phases(dialogue)
+    issues += _names(dialogue, set(known_names))
+    issues += _branches(dialogue)
+    return issues
+
+
+def _issue(
+    loc: Location, path: str, code: str, message: str, hint: str = "", severity: str = "error"
+) -> Issue:
+    return Issue(
+        loc.file,
+        loc.line,
+        path,
+        message,
+        hint,
+        code=code,
+        severity="warning" if severity == "warning" else "error",
+    )
+
+
+def _refs(dialogue: Dialogue) -> Iterator[Ref]:
+    yield dialogue.start
+    for node in dialogue.nodes:
+        if node.next is not None:
+            yield node.next
+        if isinstance(node, Choose):
+            yield from (option.goto for option in node.options if option.goto is not None)
+        if isinstance(node, Branch):
+            yield from (rule.goto for rule in node.rules)
+
+
+def _targets(dialogue: Dialogue, existing: set[str]) -> list[Issue]:
+    issues = []
+    for ref in _refs(dialogue):
+        if ref.target not in existing:
+            issues.append(
+                _issue(
+                    ref.loc,
+                    ref.path,
+                    "UNKNOWN_TARGET",
+                    f"onbekende node '{ref.target}'",
+                    _did_you_mean(ref.target, existing),
+                )
+            )
+    return issues
+
+
+def _phases(dialogue: Dialogue) -> list[Issue]:
+    known = [phase.id for phase in dialogue.phases]
+    issues = []
+    for node in dialogue.nodes:
+        written = any(key == "phase" for key, _ in node.key_lines)  # not inherited from above
+        if written and node.phase is not None and node.phase not in known:
+            hint = _did_you_mean(node.phase, known) if known else "zet de stap onder 'phases'"
+            issues.append(
+                _issue(
+                    node.loc_of("phase"),
+                    f"nodes.{node.id}.phase",
+                    "UNKNOWN_PHASE",
+                    f"de stap '{node.phase}' staat niet onder 'phases'",
+                    hint,
+                )
+            )
+    return issues
+
+
+def _names(dialogue: Dialogue, known_names: set[str]) -> list[Issue]:
+    answers = dialogue.answer_names() | known_names
+    issues: list[Issue] = []
+    if dialogue.subject is not None and dialogue.subject not in answers:
+        issues.append(
+            _issue(
+                dialogue.loc,
+                "subject",
+                "UNKNOWN_SUBJECT",
+                f"'{dialogue.subject}' is niet de naam van een antwoord",
+                _did_you_mean(dialogue.subject, answers),
+            )
+        )
+    for node in dialogue.nodes:
+        base = f"nodes.{node.id}"
+        for path, condition, extra in _conditions(node, base):
+            for name in expr.names(condition.expr):
+                if name not in answers and name not in extra:
+                    issues.append(
+                        _undefined(condition.loc, path, name, answers | extra, "voorwaarde")
+                    )
+        for path, phrase, extra in _phrases(node, base):
+            for name in phrase.template.names():
+                if name not in answers and name not in extra:
+                    issues.append(_undefined(phrase.loc, path, name, answers | extra, "tekst"))
+    return issues
+
+
+def _conditions(node: Node, base: str) -> Iterator[tuple[str, Condition, set[str]]]:
+    if node.when is not None:
+        yield f"{base}.when", node.when, set()
+    if isinstance(node, Ask):
+        for index, probe in enumerate(node.probes):
+            yield f"{base}.probes[{index}].when", probe.when, {"answer"}
+    if isinstance(node, Branch):
+        for index, rule in enumerate(node.rules):
+            if rule.when is not None:
+                yield f"{base}.branch[{index}].when", rule.when, set()
+
+
+def _phrases(node: Node, base: str) -> Iterator[tuple[str, Phrase, set[str]]]:
+    text = getattr(node, "text", None)
+    if isinstance(text, Phrase):
+        yield f"{base}.{kind_of(node)}", text, set()
+    if node.help is not None:
+        yield f"{base}.help", node.help, set()
+    if isinstance(node, Ask):
+        for index, probe in enumerate(node.probes):
+            yield f"{base}.probes[{index}].ask", probe.text, {"match", "answer"}
+    if isinstance(node, Choose):
+        for index, option in enumerate(node.options):
+            yield f"{base}.options[{index}]", option.label, set()
+    if isinstance(node, End):
+        if node.title is not None:
+            yield f"{base}.title", node.title, set()
+        for index, item in enumerate(node.summary):
+            yield f"{base}.summary[{index}]", item.text, set()
+
+
+def _undefined(loc: Location, path: str, name: str, known: set[str], where: str) -> Issue:
+    if name in ("answer", "match"):
+        hint = f"'{name}' bestaat alleen in een vervolgvraag (probes)"
+    else:
+        hint = (
+            _did_you_mean(name, known) or "geen enkele vraag bewaart een antwoord onder deze naam"
+        )
+    return _issue(loc, path, "UNDEFINED_NAME", f"onbekende naam '{name}' in de {where}", hint)
+
+
+def _branches(dialogue: Dialogue) -> list[Issue]:
+    issues = []
+    for node in dialogue.nodes:
+        if not isinstance(node, Branch):
+            continue
+        for index, rule in enumerate(node.rules[:-1]):
+            if rule.when is None:
+                issues.append(
+                    _issue(
+                        rule.loc,
+                        f"nodes.{node.id}.branch[{index}]",
+                        "UNUSED_RULE",
+                        "de regels na deze standaardregel (zonder 'when') worden nooit gekozen",
+                        "zet de regel zonder 'when' als laatste",
+                        severity="warning",
+                    )
+                )
+                break
+    return issues
+
+
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f"bedoel je '{close[0]}'?" if close else ""

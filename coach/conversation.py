@@ -1,0 +1,291 @@
+"""One conversation from first question to closing card: engine, store and interface together.
+
+The order of things is the promise: an answer goes to the engine, the turns it produces are
+committed to the store, and only then is the next question shown. Signals that would cut a
+commit in half (Ctrl-C, a closed terminal) wait until it is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType
+from typing import Protocol
+
+from coach import messages
+from coach.commands import Command, Unknown, parse_command
+from coach.engine import Engine
+from coach.errors import StoreError
+from coach.expr import Value
+from coach.model import Dialogue
+from coach.steps import Advance, Invalid, Prompt, Rewind, Step
+from coach.store import Store
+from coach.templates import as_text
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the bottom bar shows while a question waits."""
+
+    title: str
+    step: int | None = None  # 1-based position of the current phase
+    steps: int = 0
+    phase: str = ""
+
+
+class Interface(Protocol):
+    """The terminal, or a test double: shows steps and notices, reads answers."""
+
+    def show(self, step: Step) -> None: ...
+
+    def read(self, prompt: Prompt, progress: Progress, default: str = "") -> str:
+        """The user's answer; raises EOFError (Ctrl-D, end of input) or KeyboardInterrupt."""
+        ...
+
+    def notice(self, text: str, tone: str = "info") -> None:
+        """A message about the conversation; tone is info, warning, error or quiet."""
+        ...
+
+
+class Interrupted(BaseException):
+    """The terminal went away (SIGHUP) or coach was asked to stop (SIGTERM)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    session_id: int
+    status: str  # completed, paused, stopped
+    interrupted: bool = False  # ended by Ctrl-C or a signal rather than by a command
+
+
+class Conversation:
+    def __init__(
+        self,
+        dialogue: Dialogue,
+        store: Store,
+        interface: Interface,
+        session_id: int,
+        engine: Engine,
+    ) -> None:
+        self.dialogue = dialogue
+        self.store = store
+        self.interface = interface
+        self.session_id = session_id
+        self.engine = engine
+        self._prefill = ""
+        self._pending: Advance | None = None
+
+    @classmethod
+    def begin(
+        cls,
+        dialogue: Dialogue,
+        store: Store,
+        interface: Interface,
+        subject: str | None = None,
+        path: str | None = None,
+    ) -> Conversation:
+        """A new session, saved before its first question is shown."""
+        preset: dict[str, Value] = {}
+        if subject and dialogue.subject:
+            preset[dialogue.subject] = subject
+        engine = Engine(dialogue, preset)
+        advance = engine.start()
+        with _signals_deferred():
+            session_id = store.create_session(
+                dialogue, engine.snapshot(), advance.turns, subject=subject, path=path
+            )
+            if engine.finished:
+                store.set_status(session_id, "completed")
+        conversation = cls(dialogue, store, interface, session_id, engine)
+        conversation._pending = advance
+        return conversation
+
+    @classmethod
+    def resume(
+        cls, dialogue: Dialogue, store: Store, interface: Interface, session_id: int
+    ) -> Conversation:
+        engine = Engine.restore(dialogue, store.state(session_id))
+        return cls(dialogue, store, interface, session_id, engine)
+
+    def run(self) -> Outcome:
+        """Show, ask and save until the end, a pause or a stop."""
+        with _terminal_signals():
+            try:
+                return self._run()
+            except (KeyboardInterrupt, Interrupted):
+                return self._pause(interrupted=True)
+            except EOFError:
+                return self._pause()
+
+    def _run(self) -> Outcome:
+        if self._pending is not None:
+            self._show(self._pending.steps)
+            self._pending = None
+        else:
+            prompt = self.engine.prompt
+            if prompt is not None:
+                self.interface.show(prompt)
+        while not self.engine.finished:
+            prompt = self.engine.prompt
+            assert prompt is not None
+            raw = self.interface.read(prompt, self._progress(prompt), self._prefill)
+            self._prefill = ""
+            outcome = self._handle(prompt, raw)
+            if outcome is not None:
+                return outcome
+        return Outcome(self.session_id, "completed")
+
+    def _handle(self, prompt: Prompt, raw: str) -> Outcome | None:
+        command = parse_command(raw)
+        if isinstance(command, Unknown):
+            self.interface.notice(messages.unknown_command(command.word), "warning")
+            return None
+        if command is Command.PAUSE:
+            return self._pause()
+        if command is Command.STOP:
+            self._set_status("stopped")
+            self.interface.notice(messages.stopped(self.session_id))
+            return Outcome(self.session_id, "stopped")
+        if command is Command.HELP:
+            self.interface.notice(messages.help_text(prompt, prompt.help), "quiet")
+            return None
+        if command is Command.SUMMARY:
+            self.interface.notice(self._summary(), "quiet")
+            return None
+        if command is Command.BACK:
+            self._rewind(self.engine.undo())
+            return None
+        if command is Command.SKIP:
+            result = self.engine.skip()
+        elif command is Command.NEXT:
+            result = self.engine.skip_probes()
+        else:
+            result = self.engine.answer(raw)
+        if isinstance(result, Invalid):
+            self.interface.notice(messages.invalid(result), "warning")
+            if result.reason == "too_long":
+                self._prefill = raw
+            return None
+        self._commit(result, raw)
+        self._show(result.steps)
+        return None
+
+    def _commit(self, advance: Advance, raw: str) -> None:
+        subject = self.engine.answers.get(self.dialogue.subject or "")
+        status = "completed" if self.engine.finished else "active"
+        try:
+            with _signals_deferred():
+                self.store.save(
+                    self.session_id,
+                    advance.turns,
+                    self.engine.snapshot(),
+                    subject=subject if isinstance(subject, str) else None,
+                    status=status,
+                )
+        except StoreError:
+            if raw.strip():
+                self.interface.notice(
+                    "Dit antwoord kon niet worden bewaard; kopieer het als je het "
+                    "wilt houden:\n" + raw,
+                    "error",
+                )
+            raise
+
+    def _rewind(self, result: Rewind | Invalid) -> None:
+        if isinstance(result, Invalid):
+            self.interface.notice(messages.invalid(result), "warning")
+            return
+        with _signals_deferred():
+            self.store.rewind(self.session_id, result.keep_turns, self.engine.snapshot())
+        self.interface.notice("Je kunt je antwoord hieronder aanpassen.", "quiet")
+        self.interface.show(result.prompt)
+        self._prefill = result.previous
+
+    def _show(self, steps: tuple[Step, ...]) -> None:
+        for step in steps:
+            self.interface.show(step)
+
+    def _pause(self, interrupted: bool = False) -> Outcome:
+        if self.engine.finished:
+            return Outcome(self.session_id, "completed", interrupted)
+        self._set_status("paused")
+        with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP): saved all the same
+            self.interface.notice(messages.paused(self.session_id))
+        return Outcome(self.session_id, "paused", interrupted)
+
+    def _set_status(self, status: str) -> None:
+        with _signals_deferred():
+            self.store.set_status(self.session_id, status)
+
+    def _progress(self, prompt: Prompt) -> Progress:
+        position = self.dialogue.phase_position(prompt.phase)
+        if position is None:
+            return Progress(self.dialogue.title)
+        index, phase = position
+        return Progress(self.dialogue.title, index, len(self.dialogue.phases), phase.title)
+
+    def _summary(self) -> str:
+        answers = self.engine.answers
+        lines = []
+        for name in _answer_order(self.dialogue):
+            if name in answers:
+                label = name[:1].upper() + name[1:].replace("_", " ").replace("-", " ")
+                lines.append(f"{label}: {as_text(answers[name])}")
+        return "\n".join(lines) if lines else "Je hebt nog geen vragen beantwoord."
+
+
+def _answer_order(dialogue: Dialogue) -> list[str]:
+    order: list[str] = []
+    for node in dialogue.nodes:
+        name = getattr(node, "into", None)
+        if isinstance(name, str) and name not in order:
+            order.append(name)
+    return order
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Let a commit finish before Ctrl-C, SIGHUP or SIGTERM takes effect."""
+    caught: list[int] = []
+    names = [signal.SIGINT, *(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s)]
+
+    def remember(signum: int, frame: FrameType | None) -> None:
+        caught.append(signum)
+
+    try:
+        previous = {signum: signal.signal(signum, remember) for signum in names}
+    except ValueError:  # not the main thread (tests): nothing to defer
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            if caught[0] == signal.SIGINT:
+                raise KeyboardInterrupt
+            raise Interrupted
+
+
+@contextmanager
+def _terminal_signals() -> Iterator[None]:
+    """A closed terminal or a polite kill pauses the session like Ctrl-C does."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted
+
+    names = [s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s]
+    try:
+        previous = {signum: signal.signal(signum, stop) for signum in names}
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

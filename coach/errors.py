@@ -1,0 +1,65 @@
+"""The exceptions coach raises on purpose, each with the exit code the CLI uses for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One problem found in an authored file, with where it is and how to fix it."""
+
+    file: str
+    line: int
+    path: str
+    message: str
+    hint: str = ""
+    code: str = ""
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        """`file:line: path: message`, then the hint on its own line when there is one."""
+        parts = [f"{self.file}:{self.line}"]
+        if self.severity == "warning":
+            parts.append("waarschuwing")
+        if self.path:
+            parts.append(self.path)
+        parts.append(self.message)
+        head = ": ".join(parts)
+        return f"{head}\n  hint: {self.hint}" if self.hint else head
+
+
+class CoachError(Exception):
+    """An error meant for the user: a clear Dutch message, never a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def format(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+class DialogueError(CoachError):
+    """A dialogue (or other authored YAML file) cannot be used; carries every issue found."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = sorted(issues, key=lambda i: (i.file, i.line, i.path, i.message))
+        errors = [i for i in self.issues if i.severity == "error"]
+        super().__init__("\n".join(i.format() for i in errors or self.issues))
+
+
+class StoreError(CoachError):
+    """The transcript database cannot be opened, read or written."""
+
+
+class UsageError(CoachError):
+    """The command was called in a way that cannot work (unknown dialogue, session, ...)."""
+
+    exit_code = 2

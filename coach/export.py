@@ -1,0 +1,113 @@
+"""Transcripts as JSON (complete, for machines) and Markdown (readable, for people).
+
+The JSON export is the documented exchange format (docs/transcript-format.md): every turn
+with its exact text, deterministic for the same session, so two exports can be compared.
+The Markdown export is for reading: control characters are made visible and Markdown
+syntax in answers is escaped, so what the leader typed cannot reformat the document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from coach.model import Transcript, TranscriptTurn
+from coach.timefmt import local_time
+from coach.visible import visible
+
+FORMAT_NAME = "coach-transcript"
+FORMAT_VERSION = 1
+
+STATUS_NL = {
+    "active": "onderbroken",
+    "paused": "gepauzeerd",
+    "stopped": "gestopt",
+    "completed": "afgerond",
+}
+
+
+def to_json(transcript: Transcript) -> str:
+    """The JSON export of a session; the same session always gives the same text."""
+    info = transcript.session
+    data: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "session": {
+            "id": info.id,
+            "uuid": info.uuid,
+            "dialogue_id": info.dialogue_id,
+            "dialogue_version": info.dialogue_version,
+            "dialogue_hash": info.dialogue_hash,
+            "dialogue_title": info.dialogue_title,
+            "subject": info.subject,
+            "status": info.status,
+            "started_at": info.started_at,
+            "updated_at": info.updated_at,
+            "ended_at": info.ended_at,
+        },
+        "turns": [
+            {
+                "seq": turn.seq,
+                "node": turn.node,
+                "phase": turn.phase,
+                "kind": turn.kind,
+                "speaker": turn.speaker,
+                "text": turn.text,
+                "value": turn.value,
+                "created_at": turn.created_at,
+            }
+            for turn in transcript.turns
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Text that reads the same in a Markdown viewer as it was typed."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", visible(text))
+    return _LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+
+
+def to_markdown(transcript: Transcript) -> str:
+    """A readable Markdown document of a session."""
+    info = transcript.session
+    lines = [f"# {escape_markdown(info.dialogue_title)}", ""]
+    lines.append(f"- Sessie: {info.id}")
+    if info.subject:
+        lines.append(f"- Met: {escape_markdown(info.subject)}")
+    lines.append(f"- Status: {STATUS_NL.get(info.status, info.status)}")
+    lines.append(f"- Gestart: {local_time(info.started_at)}")
+    if info.ended_at:
+        lines.append(f"- Afgerond: {local_time(info.ended_at)}")
+    lines.append(f"- Gesprek: {info.dialogue_id} (versie {info.dialogue_version})")
+    lines.append("")
+    phase: str | None = None
+    for turn in transcript.turns:
+        if turn.phase and turn.phase != phase:
+            phase = turn.phase
+            lines += [f"## {escape_markdown(turn.phase[:1].upper() + turn.phase[1:])}", ""]
+        lines += _markdown_turn(turn)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown_turn(turn: TranscriptTurn) -> list[str]:
+    if turn.speaker == "user":
+        if turn.kind == "skip":
+            return ["> *(overgeslagen)*", ""]
+        quoted = escape_markdown(turn.text).splitlines() or [""]
+        return [f"> {line}".rstrip() for line in quoted] + [""]
+    label = "**Coach (vervolgvraag):**" if turn.kind == "probe" else "**Coach:**"
+    out = [f"{label} {escape_markdown(turn.text.strip())}", ""]
+    if turn.kind == "end" and isinstance(turn.value, dict) and turn.value.get("card"):
+        title = turn.value.get("title") or "Gesprekskaart"
+        out += [f"### {escape_markdown(str(title))}", ""]
+        for label_text, text in turn.value["card"]:
+            body = escape_markdown(str(text).strip()).replace("\n", " ")
+            out.append(f"- **{escape_markdown(str(label_text))}:** {body}")
+        out.append("")
+    return out

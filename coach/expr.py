@@ -1,0 +1,438 @@
+"""The condition language of dialogues: parsed once at load time, evaluated by our own code.
+
+Conditions decide which node comes next (`when`, `branch`) and which follow-up question a
+coach asks (`probes`). They are never handed to Python's `eval`: the grammar below is all
+there is, and evaluation cannot reach attributes, files or anything beyond the values a
+dialogue has stored.
+
+    condition  := or
+    or         := and ('or' and)*
+    and        := not ('and' not)*
+    not        := 'not' not | comparison
+    comparison := operand (('==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in') operand)?
+    operand    := NUMBER | STRING | 'true' | 'false' | NAME | NAME '(' args ')' | '(' or ')'
+                | '[' (operand (',' operand)*)? ']'
+
+Strings are written between single or double quotes, without escapes (a regular
+expression keeps its backslashes). Names are answers a dialogue stored (`beleven`), or
+`answer` inside a probe. Comparing values of different kinds (a number and a text) is
+simply false, never an error: a condition always has an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from coach.text import strip_accents, word_count
+
+Value = str | int | float | bool | None | tuple["Value", ...]
+
+
+class ExprError(Exception):
+    """A condition that cannot be parsed; `column` is 1-based within the condition."""
+
+    def __init__(self, message: str, column: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Value
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+
+
+@dataclass(frozen=True)
+class ListOf:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Logic:
+    op: str  # "and" | "or"
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple[Expr, ...]
+    pattern: re.Pattern[str] | None = field(default=None, compare=False)
+
+
+Expr = Literal | Name | ListOf | Not | Logic | Compare | Call
+
+
+class Scope:
+    """What a condition can see: a lookup for names, and a note of the text that matched."""
+
+    def __init__(self, lookup: Callable[[str], Value]) -> None:
+        self.lookup = lookup
+        self.match: str | None = None
+
+
+@dataclass(frozen=True)
+class Function:
+    arity: int
+    summary: str
+
+
+FUNCTIONS: dict[str, Function] = {
+    "words": Function(1, "words(x): het aantal woorden in x"),
+    "chars": Function(1, "chars(x): het aantal tekens in x"),
+    "answered": Function(1, "answered(x): x is beantwoord (en niet leeg)"),
+    "matches": Function(2, "matches(x, 'patroon'): x bevat het reguliere patroon"),
+}
+
+KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+_COMPARE_OPS = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"}
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<number>-?\d+(?:\.\d+)?)
+  | (?P<string>'[^']*'|"[^"]*")
+  | (?P<name>[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z][A-Za-z0-9_-]*)*)
+  | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,)
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # number, string, name, op, end
+    text: str
+    column: int
+
+
+def _tokenize(source: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(source):
+        found = _TOKEN.match(source, pos)
+        if found is None:
+            raise _bad_character(source, pos)
+        kind = found.lastgroup or ""
+        if kind != "space":
+            tokens.append(_Token(kind, found.group(), pos + 1))
+        pos = found.end()
+    tokens.append(_Token("end", "", len(source) + 1))
+    return tokens
+
+
+def _bad_character(source: str, pos: int) -> ExprError:
+    rest = source[pos:]
+    column = pos + 1
+    if rest.startswith(("'", '"')):
+        return ExprError("tekst zonder afsluitend aanhalingsteken", column)
+    if rest.startswith("="):
+        return ExprError("gebruik == om te vergelijken", column, "bijvoorbeeld: keuze == 'ja'")
+    if rest.startswith(("&&", "||", "!")):
+        return ExprError(
+            f"'{rest[:2].strip()}' bestaat hier niet", column, "gebruik and, or en not"
+        )
+    return ExprError(f"onverwacht teken '{rest[0]}'", column)
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.tokens = _tokenize(source)
+        self.index = 0
+
+    @property
+    def token(self) -> _Token:
+        return self.tokens[self.index]
+
+    def _take(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def _is(self, text: str) -> bool:
+        return self.token.kind in ("op", "name") and self.token.text == text
+
+    def _expect(self, text: str) -> None:
+        if not self._is(text):
+            raise ExprError(
+                f"'{text}' verwacht, maar {_describe(self.token)} gevonden", self.token.column
+            )
+        self.index += 1
+
+    def parse(self) -> Expr:
+        if self.token.kind == "end":
+            raise ExprError("de voorwaarde is leeg", 1)
+        expr = self._or()
+        if self.token.kind != "end":
+            hint = "combineer delen met and of or" if self.token.kind != "op" else ""
+            raise ExprError(f"onverwacht {_describe(self.token)}", self.token.column, hint)
+        return expr
+
+    def _or(self) -> Expr:
+        parts = [self._and()]
+        while self._is("or"):
+            self.index += 1
+            parts.append(self._and())
+        return parts[0] if len(parts) == 1 else Logic("or", tuple(parts))
+
+    def _and(self) -> Expr:
+        parts = [self._not()]
+        while self._is("and"):
+            self.index += 1
+            parts.append(self._not())
+        return parts[0] if len(parts) == 1 else Logic("and", tuple(parts))
+
+    def _not(self) -> Expr:
+        if self._is("not"):
+            self.index += 1
+            return Not(self._not())
+        return self._comparison()
+
+    def _comparison(self) -> Expr:
+        left = self._operand()
+        op = self._compare_op()
+        if op is None:
+            return left
+        right = self._operand()
+        if self._compare_op(peek=True) is not None:
+            raise ExprError(
+                "vergelijk één keer per deel", self.token.column, "bijvoorbeeld: x > 2 and x < 8"
+            )
+        return Compare(op, left, right)
+
+    def _compare_op(self, peek: bool = False) -> str | None:
+        token = self.token
+        if token.kind == "op" and token.text in _COMPARE_OPS:
+            op = token.text
+            width = 1
+        elif token.kind == "name" and token.text == "in":
+            op, width = "in", 1
+        elif (
+            token.kind == "name"
+            and token.text == "not"
+            and self.tokens[self.index + 1].kind == "name"
+            and self.tokens[self.index + 1].text == "in"
+        ):
+            op, width = "not in", 2
+        else:
+            return None
+        if not peek:
+            self.index += width
+        return op
+
+    def _operand(self) -> Expr:
+        token = self._take()
+        if token.kind == "number":
+            return Literal(float(token.text) if "." in token.text else int(token.text))
+        if token.kind == "string":
+            return Literal(token.text[1:-1])
+        if token.kind == "op" and token.text == "(":
+            inner = self._or()
+            self._expect(")")
+            return inner
+        if token.kind == "op" and token.text == "[":
+            return self._list()
+        if token.kind == "name":
+            if token.text in ("true", "false"):
+                return Literal(token.text == "true")
+            if token.text in KEYWORDS:
+                raise ExprError(f"'{token.text}' staat hier op een verkeerde plek", token.column)
+            if self._is("("):
+                return self._call(token)
+            return Name(token.text)
+        raise ExprError(f"waarde verwacht, maar {_describe(token)} gevonden", token.column)
+
+    def _list(self) -> Expr:
+        items: list[Expr] = []
+        if not self._is("]"):
+            items.append(self._operand())
+            while self._is(","):
+                self.index += 1
+                items.append(self._operand())
+        self._expect("]")
+        return ListOf(tuple(items))
+
+    def _call(self, name: _Token) -> Expr:
+        function = FUNCTIONS.get(name.text)
+        if function is None:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise ExprError(
+                f"onbekende functie '{name.text}'", name.column, f"bekend zijn: {known}"
+            )
+        self._expect("(")
+        args: list[Expr] = []
+        arg_columns: list[int] = []
+        if not self._is(")"):
+            arg_columns.append(self.token.column)
+            args.append(self._or())
+            while self._is(","):
+                self.index += 1
+                arg_columns.append(self.token.column)
+                args.append(self._or())
+        self._expect(")")
+        if len(args) != function.arity:
+            raise ExprError(
+                f"{name.text}() verwacht {function.arity} argument(en), niet {len(args)}",
+                name.column,
+                function.summary,
+            )
+        pattern = None
+        if name.text == "answered" and not isinstance(args[0], Name):
+            raise ExprError(
+                "answered() verwacht de naam van een antwoord", arg_columns[0], function.summary
+            )
+        if name.text == "matches":
+            pattern = _compile_pattern(args[1], arg_columns[1], function)
+        return Call(name.text, tuple(args), pattern)
+
+
+def _compile_pattern(arg: Expr, column: int, function: Function) -> re.Pattern[str]:
+    if not isinstance(arg, Literal) or not isinstance(arg.value, str):
+        raise ExprError(
+            "het patroon moet tekst tussen aanhalingstekens zijn", column, function.summary
+        )
+    try:
+        # Matching ignores case and accents: `ge[iï]rriteerd` is never needed.
+        return re.compile(strip_accents(arg.value), re.IGNORECASE)
+    except re.error as exc:
+        raise ExprError(f"ongeldig patroon: {exc.msg}", column) from None
+
+
+def _describe(token: _Token) -> str:
+    return "het einde" if token.kind == "end" else f"'{token.text}'"
+
+
+def parse(source: str) -> Expr:
+    """Parse a condition; raise ExprError with a Dutch message and a column."""
+    return _Parser(source).parse()
+
+
+def names(expr: Expr) -> Iterator[str]:
+    """Every name a condition reads, in order of appearance."""
+    if isinstance(expr, Name):
+        yield expr.name
+    elif isinstance(expr, Not):
+        yield from names(expr.operand)
+    elif isinstance(expr, Logic | ListOf | Call):
+        for part in (
+            expr.operands
+            if isinstance(expr, Logic)
+            else (expr.items if isinstance(expr, ListOf) else expr.args)
+        ):
+            yield from names(part)
+    elif isinstance(expr, Compare):
+        yield from names(expr.left)
+        yield from names(expr.right)
+
+
+def truthy(value: Value) -> bool:
+    if isinstance(value, str):
+        return value.strip() != ""
+    return bool(value)
+
+
+def evaluate(expr: Expr, scope: Scope) -> Value:
+    """The value of a condition; total: every input gives a value, never an exception."""
+    if isinstance(expr, Literal):
+        return expr.value
+    if isinstance(expr, Name):
+        return scope.lookup(expr.name)
+    if isinstance(expr, ListOf):
+        return tuple(evaluate(item, scope) for item in expr.items)
+    if isinstance(expr, Not):
+        return not truthy(evaluate(expr.operand, scope))
+    if isinstance(expr, Logic):
+        if expr.op == "and":
+            return all(truthy(evaluate(part, scope)) for part in expr.operands)
+        return any(truthy(evaluate(part, scope)) for part in expr.operands)
+    if isinstance(expr, Compare):
+        return _compare(expr.op, evaluate(expr.left, scope), evaluate(expr.right, scope))
+    return _call(expr, scope)
+
+
+def holds(expr: Expr, scope: Scope) -> bool:
+    return truthy(evaluate(expr, scope))
+
+
+def _is_number(value: Value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _equal(left: Value, right: Value) -> bool:
+    if _is_number(left) and _is_number(right):
+        return left == right
+    return type(left) is type(right) and left == right
+
+
+def _compare(op: str, left: Value, right: Value) -> bool:
+    if op == "==":
+        return _equal(left, right)
+    if op == "!=":
+        return not _equal(left, right)
+    if op in ("in", "not in"):
+        if isinstance(right, tuple):
+            found = any(_equal(left, item) for item in right)
+        elif isinstance(left, str) and isinstance(right, str):
+            found = left in right
+        else:
+            found = False
+        return found if op == "in" else not found
+    if not (
+        (_is_number(left) and _is_number(right))
+        or (isinstance(left, str) and isinstance(right, str))
+    ):
+        return False
+    a, b = left, right
+    assert a is not None and b is not None
+    if op == "<":
+        return a < b  # type: ignore[operator]
+    if op == "<=":
+        return a <= b  # type: ignore[operator]
+    if op == ">":
+        return a > b  # type: ignore[operator]
+    return a >= b  # type: ignore[operator]
+
+
+def _as_text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return " ".join(_as_text(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _call(expr: Call, scope: Scope) -> Value:
+    if expr.function == "answered":
+        return truthy(evaluate(expr.args[0], scope))
+    text = _as_text(evaluate(expr.args[0], scope))
+    if expr.function == "words":
+        return word_count(text)
+    if expr.function == "chars":
+        return len(text)
+    assert expr.pattern is not None
+    found = expr.pattern.search(strip_accents(text))
+    if found is None:
+        return False
+    scope.match = text[found.start() : found.end()]
+    return True

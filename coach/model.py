@@ -1,0 +1,264 @@
+"""What a dialogue is, once loaded: frozen data, each authored part with its location.
+
+The loader builds these from YAML; the checker, the engine and the CLI only read them.
+Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from coach.expr import Expr
+from coach.templates import Template
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Authored text that may hold `{name}` fields."""
+
+    template: Template
+    loc: Location
+
+    @property
+    def source(self) -> str:
+        return self.template.source
+
+
+@dataclass(frozen=True)
+class Condition:
+    source: str
+    expr: Expr
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a node by id (`next`, `goto`, `start`)."""
+
+    target: str
+    loc: Location
+    path: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    min_words: int | None = None
+    max_chars: int | None = None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A follow-up question, asked when its condition holds for the answer just given."""
+
+    when: Condition
+    text: Phrase
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Option:
+    label: Phrase
+    value: str | None
+    goto: Ref | None
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One arm of a branch; `when` is None for the default arm."""
+
+    when: Condition | None
+    goto: Ref
+    loc: Location
+
+
+@dataclass(frozen=True)
+class CardItem:
+    """One line of the closing card (gesprekskaart)."""
+
+    label: str
+    text: Phrase
+    loc: Location
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeBase:
+    id: str
+    loc: Location
+    phase: str | None = None
+    when: Condition | None = None
+    next: Ref | None = None
+    optional: bool = False
+    help: Phrase | None = None
+    key_lines: tuple[tuple[str, int], ...] = ()  # the line of each key, for precise messages
+
+    def loc_of(self, key: str) -> Location:
+        """Where a key of this node is written (the node's own line if it is absent)."""
+        for name, line in self.key_lines:
+            if name == key:
+                return Location(self.loc.file, line)
+        return self.loc
+
+
+@dataclass(frozen=True, kw_only=True)
+class Say(NodeBase):
+    text: Phrase
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ask(NodeBase):
+    text: Phrase
+    into: str
+    probes: tuple[Probe, ...] = ()
+    max_probes: int = 2
+    limits: Limits = Limits()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Choose(NodeBase):
+    text: Phrase
+    into: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scale(NodeBase):
+    text: Phrase
+    into: str
+    low: int
+    high: int
+    labels: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Branch(NodeBase):
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class End(NodeBase):
+    text: Phrase
+    title: Phrase | None = None
+    summary: tuple[CardItem, ...] = ()
+
+
+Node = Say | Ask | Choose | Scale | Branch | End
+Question = Ask | Choose | Scale  # the nodes that wait for the user and store an answer
+QUESTION_TYPES = (Ask, Choose, Scale)
+
+KIND_OF: dict[type[NodeBase], str] = {
+    Say: "say",
+    Ask: "ask",
+    Choose: "choose",
+    Scale: "scale",
+    Branch: "branch",
+    End: "end",
+}
+
+
+def kind_of(node: NodeBase) -> str:
+    return KIND_OF[type(node)]
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    id: str
+    version: int
+    title: str
+    description: str
+    file: str
+    content_hash: str
+    nodes: tuple[Node, ...]
+    start: Ref
+    language: str = "nl"
+    duration: str = ""
+    source: str = ""
+    phases: tuple[Phase, ...] = ()
+    subject: str | None = None
+    loc: Location = Location("", 1)
+    _by_id: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
+    _order: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for index, node in enumerate(self.nodes):
+            self._by_id.setdefault(node.id, node)
+            self._order.setdefault(node.id, index)
+
+    def node(self, node_id: str) -> Node:
+        return self._by_id[node_id]
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self._by_id
+
+    def successor(self, node: Node) -> str | None:
+        """Where a node leads by default: its `next`, else the node below it in the file."""
+        if node.next is not None:
+            return node.next.target
+        index = self._order[node.id] + 1
+        return self.nodes[index].id if index < len(self.nodes) else None
+
+    def phase_position(self, phase_id: str | None) -> tuple[int, Phase] | None:
+        """(1-based step number, phase) for a phase id, or None when it is not a phase."""
+        for index, phase in enumerate(self.phases, start=1):
+            if phase.id == phase_id:
+                return index, phase
+        return None
+
+    def answer_names(self) -> set[str]:
+        """Every name an answer can be stored under in this dialogue."""
+        return {node.into for node in self.nodes if isinstance(node, QUESTION_TYPES)}
+
+
+# -- transcripts -----------------------------------------------------------------------------
+
+STATUSES = ("active", "paused", "stopped", "completed")
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One run of a dialogue by a user, as kept in the store."""
+
+    id: int
+    uuid: str
+    dialogue_id: str
+    dialogue_version: int
+    dialogue_hash: str
+    dialogue_title: str
+    dialogue_path: str | None
+    subject: str | None
+    status: str  # active (running, or cut off), paused, stopped, completed
+    started_at: str
+    updated_at: str
+    ended_at: str | None
+    answers: int = 0  # how many answers the user gave
+
+
+@dataclass(frozen=True)
+class TranscriptTurn:
+    seq: int
+    node: str
+    phase: str | None
+    kind: str
+    speaker: str
+    text: str
+    value: Any
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    session: SessionInfo
+    turns: tuple[TranscriptTurn, ...]

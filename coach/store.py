@@ -1,0 +1,404 @@
+"""Transcripts in SQLite: sessions, their turns, and the engine's snapshot to resume from.
+
+Durability is the point of this module. The database runs in WAL mode with
+`synchronous=FULL`, and every answer is written in one transaction together with the turns
+it produced and the new snapshot, before the caller shows the next question: a killed
+terminal loses nothing that was acknowledged, and never leaves half a turn. The schema
+version is kept in `PRAGMA user_version`; `MIGRATIONS` brings any older database up to date.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from coach.errors import StoreError, UsageError
+from coach.home import DATABASE_NAME, ensure_home
+from coach.model import Dialogue, SessionInfo, Transcript, TranscriptTurn
+from coach.steps import Turn
+
+Clock = Callable[[], str]
+OUR_TABLES = {"sessions", "turns"}
+UNFINISHED = ("active", "paused")
+
+
+def utc_now() -> str:
+    """The current time as `2026-11-24T17:10:03.123Z`: sortable, unambiguous."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _create_v1(db: Database) -> None:
+    db.table("sessions").create(
+        {
+            "id": int,
+            "uuid": str,
+            "dialogue_id": str,
+            "dialogue_version": int,
+            "dialogue_hash": str,
+            "dialogue_title": str,
+            "dialogue_path": str,
+            "subject": str,
+            "status": str,
+            "started_at": str,
+            "updated_at": str,
+            "ended_at": str,
+            "state": str,
+        },
+        pk="id",
+        not_null=[
+            "uuid",
+            "dialogue_id",
+            "dialogue_version",
+            "dialogue_hash",
+            "dialogue_title",
+            "status",
+            "started_at",
+            "updated_at",
+            "state",
+        ],
+    )
+    db.table("sessions").create_index(["uuid"], unique=True)
+    db.table("sessions").create_index(["updated_at"])
+    db.table("turns").create(
+        {
+            "id": int,
+            "session_id": int,
+            "seq": int,
+            "node": str,
+            "phase": str,
+            "kind": str,
+            "speaker": str,
+            "text": str,
+            "value": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null=["session_id", "seq", "node", "kind", "speaker", "text", "created_at"],
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db.table("turns").create_index(["session_id", "seq"], unique=True)
+
+
+# Each function brings the database from version N to N + 1 (index N). Never edit a
+# released one: add the next, and a fixture database of the old version for the tests.
+MIGRATIONS: list[Callable[[Database], None]] = [_create_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Store:
+    """The transcript database of one user."""
+
+    def __init__(self, db: Database, path: Path, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.path = path
+        self.clock = clock
+
+    @classmethod
+    def open(cls, home: Path, clock: Clock = utc_now) -> Store:
+        """Open (or create) the database in `home`; StoreError with a clear message if it can't."""
+        ensure_home(home)
+        path = home / DATABASE_NAME
+        existed = path.exists()
+        try:
+            connection = sqlite3.connect(path, timeout=10)
+        except sqlite3.Error as exc:
+            raise _open_error(path, exc) from None
+        try:
+            if not existed:
+                os.chmod(path, 0o600)
+            db = Database(connection, execute_plugins=False)
+            _configure(db)
+            _migrate(db, path)
+        except StoreError:
+            connection.close()
+            raise
+        except sqlite3.Error as exc:
+            connection.close()
+            raise _open_error(path, exc) from None
+        return cls(db, path, clock)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def create_session(
+        self,
+        dialogue: Dialogue,
+        state: dict[str, Any],
+        turns: Iterable[Turn],
+        subject: str | None = None,
+        path: str | None = None,
+    ) -> int:
+        """A new session with its first turns, in one transaction; returns its id."""
+        now = self.clock()
+        with self._writing():
+            cursor = self.db.execute(
+                "INSERT INTO sessions (uuid, dialogue_id, dialogue_version, dialogue_hash, "
+                "dialogue_title, dialogue_path, subject, status, started_at, updated_at, state) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)",
+                [
+                    uuid.uuid4().hex,
+                    dialogue.id,
+                    dialogue.version,
+                    dialogue.content_hash,
+                    dialogue.title,
+                    path,
+                    subject,
+                    now,
+                    now,
+                    json.dumps(state, ensure_ascii=False),
+                ],
+            )
+            session_id = int(cursor.lastrowid or 0)
+            self._insert_turns(session_id, turns, now)
+        return session_id
+
+    def save(
+        self,
+        session_id: int,
+        turns: Iterable[Turn],
+        state: dict[str, Any],
+        subject: str | None = None,
+        status: str = "active",
+    ) -> None:
+        """Add turns and replace the snapshot, in one durable transaction."""
+        now = self.clock()
+        ended = now if status == "completed" else None
+        with self._writing():
+            self._insert_turns(session_id, turns, now)
+            self.db.execute(
+                "UPDATE sessions SET state = ?, status = ?, updated_at = ?, "
+                "ended_at = coalesce(?, ended_at), subject = coalesce(?, subject) WHERE id = ?",
+                [json.dumps(state, ensure_ascii=False), status, now, ended, subject, session_id],
+            )
+
+    def rewind(self, session_id: int, keep_turns: int, state: dict[str, Any]) -> None:
+        """Remove the turns after `keep_turns` (a revised answer) and store the snapshot."""
+        with self._writing():
+            self.db.execute(
+                "DELETE FROM turns WHERE session_id = ? AND seq > ?", [session_id, keep_turns]
+            )
+            self.db.execute(
+                "UPDATE sessions SET state = ?, status = 'active', updated_at = ? WHERE id = ?",
+                [json.dumps(state, ensure_ascii=False), self.clock(), session_id],
+            )
+
+    def set_status(self, session_id: int, status: str) -> None:
+        with self._writing():
+            self.db.execute(
+                "UPDATE sessions SET status = ?, updated_at = ? WHERE id = ?",
+                [status, self.clock(), session_id],
+            )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def session(self, session_id: int) -> SessionInfo:
+        """One session; UsageError if there is no such session."""
+        rows = list(self._query(_SESSION_SQL + " WHERE s.id = ?", [session_id]))
+        if not rows:
+            raise UsageError(
+                f"er is geen sessie {session_id}",
+                "coach transcripts list toont je sessies met hun nummers",
+            )
+        return _session_info(rows[0])
+
+    def state(self, session_id: int) -> dict[str, Any]:
+        rows = list(self._query("SELECT state FROM sessions WHERE id = ?", [session_id]))
+        if not rows:
+            raise UsageError(f"er is geen sessie {session_id}")
+        try:
+            state: dict[str, Any] = json.loads(rows[0]["state"])
+        except (TypeError, ValueError):
+            raise StoreError(f"de opgeslagen stand van sessie {session_id} is beschadigd") from None
+        return state
+
+    def sessions(
+        self, statuses: Iterable[str] | None = None, limit: int | None = None
+    ) -> list[SessionInfo]:
+        """Sessions, most recently active first."""
+        sql, params = _SESSION_SQL, list[Any]()
+        wanted = list(statuses or [])
+        if wanted:
+            sql += f" WHERE s.status IN ({', '.join('?' for _ in wanted)})"
+            params += wanted
+        sql += " ORDER BY s.updated_at DESC, s.id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_session_info(row) for row in self._query(sql, params)]
+
+    def unfinished(self) -> list[SessionInfo]:
+        """Sessions that can be resumed: paused, or cut off while active."""
+        return self.sessions(UNFINISHED)
+
+    def transcript(self, session_id: int) -> Transcript:
+        info = self.session(session_id)
+        rows = self._query(
+            "SELECT seq, node, phase, kind, speaker, text, value, created_at FROM turns "
+            "WHERE session_id = ? ORDER BY seq",
+            [session_id],
+        )
+        turns = tuple(
+            TranscriptTurn(
+                row["seq"],
+                row["node"],
+                row["phase"],
+                row["kind"],
+                row["speaker"],
+                row["text"],
+                _json_or_none(row["value"]),
+                row["created_at"],
+            )
+            for row in rows
+        )
+        return Transcript(info, turns)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _insert_turns(self, session_id: int, turns: Iterable[Turn], now: str) -> None:
+        for turn in turns:
+            self.db.execute(
+                "INSERT INTO turns (session_id, seq, node, phase, kind, speaker, text, value, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    session_id,
+                    turn.seq,
+                    turn.node,
+                    turn.phase,
+                    turn.kind,
+                    turn.speaker,
+                    turn.text,
+                    None if turn.value is None else json.dumps(turn.value, ensure_ascii=False),
+                    now,
+                ],
+            )
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as exc:
+            raise _write_error(self.path, exc) from None
+
+    def _query(self, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
+        try:
+            return iter(list(self.db.query(sql, params)))
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"kan de database {self.path} niet lezen ({exc})",
+                "is het bestand beschadigd? Zet het apart en start coach opnieuw",
+            ) from None
+
+
+_SESSION_SQL = (
+    "SELECT s.id, s.uuid, s.dialogue_id, s.dialogue_version, s.dialogue_hash, s.dialogue_title, "
+    "s.dialogue_path, s.subject, s.status, s.started_at, s.updated_at, s.ended_at, "
+    "(SELECT count(*) FROM turns t WHERE t.session_id = s.id AND t.speaker = 'user' "
+    "AND t.kind != 'skip') AS answers FROM sessions s"
+)
+
+
+def _session_info(row: dict[str, Any]) -> SessionInfo:
+    return SessionInfo(
+        id=row["id"],
+        uuid=row["uuid"],
+        dialogue_id=row["dialogue_id"],
+        dialogue_version=row["dialogue_version"],
+        dialogue_hash=row["dialogue_hash"],
+        dialogue_title=row["dialogue_title"],
+        dialogue_path=row["dialogue_path"],
+        subject=row["subject"],
+        status=row["status"],
+        started_at=row["started_at"],
+        updated_at=row["updated_at"],
+        ended_at=row["ended_at"],
+        answers=row["answers"],
+    )
+
+
+def _json_or_none(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _configure(db: Database) -> None:
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, not left in free pages
+    db.enable_wal()
+    db.execute(
+        "PRAGMA synchronous = FULL"
+    )  # a committed turn survives a power cut, not just a crash
+
+
+def _migrate(db: Database, path: Path) -> None:
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} is gemaakt door een nieuwere versie van coach",
+            "werk coach bij (pip install --upgrade coach) om deze gesprekken te openen",
+        )
+    if version == 0:
+        foreign = set(db.table_names()) - OUR_TABLES
+        if foreign:
+            raise StoreError(
+                f"{path} is een SQLite-database, maar niet van coach",
+                "kies met --home of COACH_HOME een andere map; het bestand blijft onaangeroerd",
+            )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        with db.atomic():
+            MIGRATIONS[target - 1](db)
+            db.execute(f"PRAGMA user_version = {target}")
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    text = str(exc).lower()
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StoreError(
+            f"{path} is beschadigd of geen database van coach",
+            "zet het bestand apart (hernoem het) en start coach opnieuw; je krijgt dan een lege "
+            "database, en het oude bestand blijft onaangeroerd",
+        )
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return StoreError(
+            f"kan {path} niet openen om te schrijven",
+            "controleer of je in deze map mag schrijven, of kies met --home een andere map",
+        )
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"{path} is bezet door een ander programma",
+            "sluit andere vensters met coach en probeer het opnieuw",
+        )
+    return StoreError(f"kan {path} niet openen ({exc})")
+
+
+def _write_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    text = str(exc).lower()
+    if "full" in text:
+        return StoreError(
+            f"de schijf is vol: kan niet schrijven naar {path}",
+            "maak ruimte vrij en ga verder met coach resume",
+        )
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path} is alleen-lezen", "controleer de rechten van de map")
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"{path} is bezet door een ander programma",
+            "sluit andere vensters met coach en probeer het opnieuw",
+        )
+    return _open_error(path, exc)

@@ -1,0 +1,63 @@
+"""Plain-text helpers: folding for matching, counting words, and laying out authored text.
+
+Folding maps every character to exactly one character (lower case, accents removed), so a
+position found in the folded text is the same position in the original, and a match can
+be shown to the user in their own spelling.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+@lru_cache(maxsize=4096)
+def _base_char(char: str) -> str:
+    return unicodedata.normalize("NFD", char)[0]
+
+
+def strip_accents(text: str) -> str:
+    """Remove accents, one character for one: `geïrriteerd` → `geirriteerd`."""
+    if text.isascii():
+        return text
+    return "".join(_base_char(char) for char in text)
+
+
+def fold(text: str) -> str:
+    """Lower case and strip accents, one character for one: `Geïrriteerd` → `geirriteerd`."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters grow when lowered (İ); keep positions
+        lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
+    return strip_accents(lowered)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, keeping `zo'n` and `collega-rector` whole."""
+    return _WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    return len(words(text))
+
+
+_LIST_ITEM = re.compile(r"\s*([-*•]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Authored text as paragraphs: a single line break is a space (the screen wraps at its
+    own width); blank lines between paragraphs and line breaks before list items are kept."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        joined = ""
+        for line in (line.strip() for line in block.splitlines()):
+            if not line:
+                continue
+            if joined and not _LIST_ITEM.match(line):
+                joined += " " + line
+            else:
+                joined += ("\n" if joined else "") + line
+        paragraphs.append(joined)
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,258 @@
+"""The conversation in a terminal: rich draws, prompt-toolkit (or plain lines) reads.
+
+All text goes to the screen as `rich.text.Text` built from `visible(...)`: no markup, no
+emoji codes, no escape sequences are interpreted, whoever wrote the text. On a terminal,
+prompt-toolkit reads answers with editing, a bottom bar and multi-line input (Enter sends,
+Alt+Enter adds a line). When standard input is not a terminal, each line is one answer.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, Any, Protocol, cast
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from coach.conversation import Progress
+from coach.model import Dialogue
+from coach.steps import Ask, Choose, End, Prompt, Say, Scale, Step
+from coach.visible import visible
+
+TEXT_WIDTH = 78
+_TONES = {"info": "", "quiet": "dim", "warning": "yellow", "error": "bold red"}
+
+
+class Reader(Protocol):
+    def read(self, toolbar: str, default: str) -> str: ...
+
+
+def make_console(file: IO[str] | None = None) -> Console:
+    """The console coach prints with; NO_COLOR and non-terminal output are honoured by rich."""
+    return Console(file=file, highlight=False, emoji=False, markup=False, soft_wrap=False)
+
+
+class TerminalInterface:
+    """Shows steps and notices on a console and reads answers with a Reader."""
+
+    def __init__(
+        self, console: Console, reader: Reader, dialogue: Dialogue | None = None, echo: bool = False
+    ) -> None:
+        self.console = console
+        self.reader = reader
+        self.dialogue = dialogue
+        self.echo = echo  # print each answer back (plain input, where the terminal did not)
+        self._phase: str | None = None
+
+    # -- Interface -------------------------------------------------------------------------
+
+    def show(self, step: Step) -> None:
+        self._phase_header(step)
+        if isinstance(step, Say):
+            self._paragraph(step.text)
+        elif isinstance(step, Ask):
+            self._paragraph(step.text, "bold", marker="↳ " if step.probe else "")
+        elif isinstance(step, Choose):
+            self._paragraph(step.text, "bold")
+            for number, label in enumerate(step.options, start=1):
+                line = Text.assemble((f"  {number:>2}  ", "cyan"), visible(label))
+                self.console.print(line)
+            self.console.print()
+        elif isinstance(step, Scale):
+            self._paragraph(step.text, "bold", gap=False)
+            self.console.print(Text(_scale_legend(step), style="dim"))
+            self.console.print()
+        elif isinstance(step, End):
+            self._end(step)
+
+    def read(self, prompt: Prompt, progress: Progress, default: str = "") -> str:
+        toolbar = _toolbar(progress)
+        if default and self.echo:
+            self.console.print(
+                Text("(je vorige antwoord was: " + visible(default) + ")", style="dim")
+            )
+        try:
+            answer = self.reader.read(toolbar, default)
+        except (EOFError, KeyboardInterrupt):
+            self.console.print()  # the message that follows starts on a line of its own
+            raise
+        if self.echo:
+            self.console.print(Text("› " + visible(answer), style="green"))
+        self.console.print()
+        return answer
+
+    def notice(self, text: str, tone: str = "info") -> None:
+        self.console.print(
+            Text(visible(text.strip()), style=_TONES.get(tone, "")), width=self._width()
+        )
+        self.console.print()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _width(self) -> int:
+        return min(self.console.width, TEXT_WIDTH)
+
+    def _paragraph(self, text: str, style: str = "", marker: str = "", gap: bool = True) -> None:
+        if not text.strip():
+            return
+        body = Text(marker, style="cyan") + Text(visible(text.strip()), style=style)
+        self.console.print(body, width=self._width())
+        if gap:
+            self.console.print()
+
+    def _phase_header(self, step: Step) -> None:
+        if self.dialogue is None or isinstance(step, End) or step.phase == self._phase:
+            return
+        self._phase = step.phase
+        position = self.dialogue.phase_position(step.phase)
+        if position is None:
+            return
+        index, phase = position
+        title = f"{phase.title} · stap {index} van {len(self.dialogue.phases)}"
+        self.console.print(
+            Rule(Text(visible(title), style="bold cyan"), align="left", style="cyan"),
+            width=self._width(),
+        )
+        self.console.print()
+
+    def _end(self, step: End) -> None:
+        self._paragraph(step.text)
+        if not step.card:
+            return
+        grid = Table.grid(padding=(0, 2, 1, 0))
+        grid.add_column(style="bold cyan", no_wrap=True)
+        grid.add_column()
+        for line in step.card:
+            grid.add_row(Text(visible(line.label)), Text(visible(line.text.strip())))
+        title = Text(visible(step.title or "Gesprekskaart"), style="bold")
+        self.console.print(
+            Panel(
+                grid,
+                title=title,
+                title_align="left",
+                border_style="cyan",
+                padding=(1, 2),
+                width=self._width(),
+            )
+        )
+        self.console.print()
+
+
+def _scale_legend(step: Scale) -> str:
+    labels = dict(step.labels)
+    low = f"{step.low} = {labels[step.low]}" if step.low in labels else str(step.low)
+    high = f"{step.high} = {labels[step.high]}" if step.high in labels else str(step.high)
+    middle = [f"{n} = {text}" for n, text in step.labels if n not in (step.low, step.high)]
+    return (
+        "  "
+        + " · ".join([low, *middle, high])
+        + f"   (typ een getal van {step.low} tot {step.high})"
+    )
+
+
+def _toolbar(progress: Progress) -> str:
+    parts = [progress.title]
+    if progress.step is not None:
+        parts.append(f"Stap {progress.step} van {progress.steps} · {progress.phase}")
+    return " · ".join(parts)
+
+
+class LineReader:
+    """One answer per line from a stream that is not a terminal (a pipe, a file)."""
+
+    def __init__(self, stream: IO[bytes], console: Console) -> None:
+        self.stream = stream
+        self.console = console
+
+    def read(self, toolbar: str, default: str) -> str:
+        line = self.stream.readline()
+        if not line:
+            raise EOFError
+        line = line.removesuffix(b"\n").removesuffix(b"\r")
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError:
+            self.console.print(
+                Text(
+                    "(je invoer bevatte tekens die geen UTF-8 zijn; die zijn vervangen door �)",
+                    style="yellow",
+                )
+            )
+            return line.decode("utf-8", errors="replace")
+
+
+class PromptReader:
+    """prompt-toolkit on a real terminal: editing, history of this session, a bottom bar."""
+
+    def __init__(self) -> None:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.output.color_depth import ColorDepth
+
+        bindings = KeyBindings()
+
+        @bindings.add("enter")
+        def _send(event: Any) -> None:
+            event.current_buffer.validate_and_handle()
+
+        @bindings.add("escape", "enter")
+        def _newline(event: Any) -> None:
+            event.current_buffer.insert_text("\n")
+
+        self.session: Any = PromptSession(
+            multiline=True,
+            key_bindings=bindings,
+            prompt_continuation="  ",
+            reserve_space_for_menu=0,
+            enable_open_in_editor=False,
+            enable_system_prompt=False,
+            enable_suspend=False,
+            color_depth=ColorDepth.from_env(),
+            style=_prompt_style(),
+        )
+
+    def read(self, toolbar: str, default: str) -> str:
+        from prompt_toolkit.formatted_text import FormattedText
+
+        bar = FormattedText(
+            [
+                ("class:bottom-toolbar.title", f" {toolbar} "),
+                ("class:bottom-toolbar", " Enter versturen · Alt+Enter nieuwe regel · /hulp "),
+            ]
+        )
+        placeholder = FormattedText([("class:placeholder", "typ je antwoord")])
+        answer: str = self.session.prompt(
+            FormattedText([("class:prompt", "› ")]),
+            default=default,
+            bottom_toolbar=bar,
+            placeholder=placeholder,
+        )
+        return answer
+
+
+def _prompt_style() -> Any:
+    from prompt_toolkit.styles import Style
+
+    return Style.from_dict(
+        {
+            "prompt": "ansigreen bold",
+            "placeholder": "ansibrightblack italic",
+            "bottom-toolbar": "noreverse bg:ansibrightblack fg:ansiwhite",
+            "bottom-toolbar.title": "noreverse bg:ansicyan fg:ansiblack bold",
+        }
+    )
+
+
+def interface_for(
+    dialogue: Dialogue | None, console: Console | None = None, stdin: IO[Any] | None = None
+) -> TerminalInterface:
+    """A prompt-toolkit interface when input is a terminal, plain lines otherwise."""
+    console = console or make_console()
+    stream = stdin or sys.stdin
+    if stream.isatty() and sys.stdout.isatty():
+        return TerminalInterface(console, PromptReader(), dialogue)
+    binary = cast(IO[bytes], getattr(stream, "buffer", stream))
+    return TerminalInterface(console, LineReader(binary, console), dialogue, echo=True)

@@ -1,0 +1,116 @@
+"""Read-only screens: the list of conversations, the list of sessions, one transcript."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from coach.catalog import Entry
+from coach.export import STATUS_NL
+from coach.model import SessionInfo, Transcript
+from coach.timefmt import local_time
+from coach.visible import visible
+
+
+def dialogue_list(console: Console, entries: Sequence[Entry]) -> None:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Naam", style="cyan", no_wrap=True)
+    table.add_column("Gesprek")
+    table.add_column("Duur", no_wrap=True)
+    for entry in entries:
+        if entry.dialogue is None:
+            table.add_row(
+                entry.name,
+                Text(f"kan niet geladen worden: {visible(entry.problem)}", style="red"),
+                "",
+            )
+            continue
+        about = Text(visible(entry.dialogue.title), style="bold")
+        about.append("\n" + visible(entry.dialogue.description.strip()), style="")
+        table.add_row(entry.name, about, visible(entry.dialogue.duration))
+        table.add_row("", "", "")
+    console.print(table)
+
+
+def session_list(console: Console, sessions: Sequence[SessionInfo]) -> None:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Nr", justify="right", style="cyan", no_wrap=True)
+    table.add_column("Gesprek", no_wrap=True, overflow="ellipsis", max_width=30)
+    table.add_column("Met", no_wrap=True, overflow="ellipsis", max_width=20)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Laatst", no_wrap=True)
+    table.add_column("Antw.", justify="right")
+    for info in sessions:
+        table.add_row(
+            str(info.id),
+            visible(info.dialogue_title),
+            visible(info.subject or ""),
+            STATUS_NL.get(info.status, info.status),
+            local_time(info.updated_at),
+            str(info.answers),
+        )
+    console.print(table)
+
+
+def describe(info: SessionInfo) -> str:
+    """One line about a session: `buiv met Paul, gepauzeerd 24 nov 2026 14:02`."""
+    who = f" met {visible(info.subject)}" if info.subject else ""
+    status = STATUS_NL.get(info.status, info.status)
+    return f"{visible(info.dialogue_title)}{who} ({status}, {local_time(info.updated_at)})"
+
+
+def probe_reason(value: object) -> str:
+    """Why a follow-up question was asked, in a few words."""
+    if isinstance(value, dict) and value.get("match"):
+        return f"(vervolgvraag op ‘{visible(str(value['match']))}’)"
+    if isinstance(value, dict) and value.get("rule"):
+        rule = " ".join(str(value["rule"]).split())
+        rule = rule if len(rule) <= 70 else rule[:69] + "…"
+        return f"(vervolgvraag, regel: {visible(rule)})"
+    return "(vervolgvraag)"
+
+
+def transcript(console: Console, record: Transcript) -> None:
+    info = record.session
+    head = Text(f"Sessie {info.id} · {visible(info.dialogue_title)}", style="bold")
+    if info.subject:
+        head.append(f" · met {visible(info.subject)}")
+    console.print(head)
+    status = STATUS_NL.get(info.status, info.status)
+    console.print(
+        Text(
+            f"gestart {local_time(info.started_at)} · {status} · {info.answers} antwoorden",
+            style="dim",
+        )
+    )
+    console.print()
+    grid = Table.grid(padding=(0, 2, 1, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    phase: str | None = None
+    for turn in record.turns:
+        if turn.phase and turn.phase != phase:
+            phase = turn.phase
+            grid.add_row(Text(visible(phase[:1].upper() + phase[1:]), style="bold cyan"), "")
+        if turn.speaker == "user":
+            body = (
+                Text("(overgeslagen)", style="dim")
+                if turn.kind == "skip"
+                else Text(visible(turn.text))
+            )
+            grid.add_row(Text("jij", style="green"), body)
+            continue
+        label = Text("coach", style="cyan")
+        body = Text(visible(turn.text.strip()))
+        if turn.kind == "probe":
+            body = Text("↳ ", style="cyan") + body
+            body.append("\n" + probe_reason(turn.value), style="dim")
+        if turn.kind == "end" and isinstance(turn.value, dict):
+            for label_text, text in turn.value.get("card", []):
+                body.append(f"\n{visible(str(label_text))}: ", style="bold")
+                body.append(visible(str(text).strip()))
+        grid.add_row(label, body)
+    console.print(grid)

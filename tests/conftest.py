@@ -1,0 +1,77 @@
+"""Shared fixtures: a private COACH_HOME for every test, dialogues from text, the CLI in-process."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import MINIMAL
+
+from coach.loader import load_dialogue_text
+from coach.model import Dialogue
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def coach_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data folder; none ever touches the user's real one."""
+    home = tmp_path / "coach-home"
+    monkeypatch.setenv("COACH_HOME", str(home))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
+
+
+@pytest.fixture
+def mini() -> Dialogue:
+    return load_dialogue_text(MINIMAL, "mini.yaml")
+
+
+@pytest.fixture
+def write_dialogue(tmp_path: Path) -> Callable[..., Path]:
+    def write(text: str, name: str = "test.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+class _FakeStdin(io.TextIOWrapper):
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., Result]]:
+    """Run `coach ARGS` in this process, with `input` as standard input (not a terminal)."""
+    from coach.cli import main
+
+    def run(*args: str, input: str | bytes = b"") -> Result:
+        data = input.encode("utf-8") if isinstance(input, str) else input
+        monkeypatch.setattr(sys, "stdin", _FakeStdin(io.BytesIO(data), encoding="utf-8"))
+        capsys.readouterr()
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        else:  # pragma: no cover - main always exits
+            code = 0
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    yield run

@@ -1,0 +1,58 @@
+"""Helpers for tests that read like conversations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coach.engine import Engine
+from coach.model import Dialogue
+from coach.steps import Advance, Invalid
+
+MINIMAL = """\
+id: mini
+version: 1
+title: Mini
+description: Een klein gesprek om mee te testen.
+phases: [een, twee]
+subject: ander
+nodes:
+  hallo:
+    say: Welkom.
+  wie:
+    when: not answered(ander)
+    ask: Met wie?
+    into: ander
+  wat:
+    phase: een
+    ask: Wat gebeurde er met {ander}?
+    probes:
+      - when: matches(answer, "arrogant|altijd")
+        ask: Je schrijft {match|quote}. Wat deed {ander} precies?
+      - when: words(answer) < 4
+        ask: Kun je meer vertellen?
+  zeker:
+    phase: twee
+    scale: Hoe zeker ben je?
+    range: [1, 10]
+    labels: {1: onzeker, 10: zeker}
+  klaar:
+    end: Dank je, {ander}-gesprek is voorbereid.
+    title: Kaart voor {ander}
+    summary: [wat, zeker]
+"""
+
+
+def play(dialogue: Dialogue, answers: list[str], preset: dict[str, Any] | None = None) -> Engine:
+    """Run a conversation with these answers; fail loudly if one is not accepted."""
+    engine = Engine(dialogue, preset)
+    engine.start()
+    for answer in answers:
+        result = engine.answer(answer)
+        assert not isinstance(result, Invalid), f"{answer!r} was refused: {result}"
+    return engine
+
+
+def questions(advance: Advance) -> list[str]:
+    return [step.text for step in advance.steps]
+
+
