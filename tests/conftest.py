@@ -7,10 +7,8 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-
 from helpers import MINIMAL
 
 from coach.loader import load_dialogue_text
@@ -57,7 +55,9 @@ class _FakeStdin(io.TextIOWrapper):
 
 
 @pytest.fixture
-def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., Result]]:
+def run_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Callable[..., Result]]:
     """Run `coach ARGS` in this process, with `input` as standard input (not a terminal)."""
     from coach.cli import main
 

@@ -54,5 +54,3 @@ def play(dialogue: Dialogue, answers: list[str], preset: dict[str, Any] | None =
 
 def questions(advance: Advance) -> list[str]:
     return [step.text for step in advance.steps]
-
-

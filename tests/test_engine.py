@@ -23,13 +23,20 @@ def test_start_shows_says_up_to_the_first_question(mini: Dialogue) -> None:
     advance = engine.start()
     assert [type(step) for step in advance.steps] == [Say, Ask]
     assert questions(advance) == ["Welkom.", "Met wie?"]
-    assert [(t.seq, t.kind, t.speaker) for t in advance.turns] == [(1, "say", "coach"), (2, "ask", "coach")]
+    assert [(t.seq, t.kind, t.speaker) for t in advance.turns] == [
+        (1, "say", "coach"),
+        (2, "ask", "coach"),
+    ]
 
 
 def test_a_whole_conversation_ends_with_the_card(mini: Dialogue) -> None:
     engine = play(mini, ["Paul", "Hij zei dat ons plan niet deugt.", "7"])
     assert engine.finished and engine.prompt is None
-    assert engine.answers == {"ander": "Paul", "wat": "Hij zei dat ons plan niet deugt.", "zeker": 7}
+    assert engine.answers == {
+        "ander": "Paul",
+        "wat": "Hij zei dat ons plan niet deugt.",
+        "zeker": 7,
+    }
 
 
 def test_the_end_step_carries_the_card(mini: Dialogue) -> None:
@@ -42,7 +49,10 @@ def test_the_end_step_carries_the_card(mini: Dialogue) -> None:
         ("Wat", "Hij zei dat ons plan niet deugt."),
         ("Zeker", "7"),
     ]
-    assert advance.turns[-1].value == {"title": "Kaart voor Paul", "card": [["Wat", "Hij zei dat ons plan niet deugt."], ["Zeker", "7"]]}
+    assert advance.turns[-1].value == {
+        "title": "Kaart voor Paul",
+        "card": [["Wat", "Hij zei dat ons plan niet deugt."], ["Zeker", "7"]],
+    }
 
 
 def test_when_skips_a_node_whose_condition_fails(mini: Dialogue) -> None:
@@ -105,7 +115,9 @@ def test_empty_answers_are_refused(mini: Dialogue) -> None:
 def test_overlong_answers_are_refused_with_numbers(mini: Dialogue) -> None:
     engine = play(mini, [])
     result = engine.answer("x" * (MAX_ANSWER_CHARS + 1))
-    assert result == Invalid("too_long", {"limit": MAX_ANSWER_CHARS, "length": MAX_ANSWER_CHARS + 1})
+    assert result == Invalid(
+        "too_long", {"limit": MAX_ANSWER_CHARS, "length": MAX_ANSWER_CHARS + 1}
+    )
 
 
 def test_answers_are_kept_exactly_as_typed(mini: Dialogue) -> None:
@@ -184,7 +196,8 @@ def test_skip_only_for_optional_questions() -> None:
     assert engine.skip() == Invalid("not_optional")
     accepted(engine.answer("x"))
     advance = accepted(engine.skip())
-    assert [(t.kind, t.speaker, t.text) for t in advance.turns][0] == ("skip", "user", "")
+    skipped = advance.turns[0]
+    assert (skipped.kind, skipped.speaker, skipped.text) == ("skip", "user", "")
     end = advance.steps[-1]
     assert isinstance(end, End) and end.text == "Klaar: …"
 
@@ -239,7 +252,9 @@ def test_a_loop_without_questions_is_stopped() -> None:
 
 
 def test_running_off_the_end_finishes_quietly() -> None:
-    dialogue = load_dialogue_text("id: e\nversion: 1\ntitle: E\ndescription: d\nnodes:\n  a:\n    ask: Ja?\n")
+    dialogue = load_dialogue_text(
+        "id: e\nversion: 1\ntitle: E\ndescription: d\nnodes:\n  a:\n    ask: Ja?\n"
+    )
     engine = play(dialogue, ["ja"])
     assert engine.finished
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.expr import ExprError, Scope, Value, evaluate, holds, names, parse
+from coach.expr import ExprError, Scope, Value, holds, names, parse
 
 
 def check(source: str, **values: Value) -> bool:

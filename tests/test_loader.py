@@ -52,32 +52,84 @@ def test_a_good_script_has_no_issues(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "old", "new", "expected"),
     [
-        ("yaml syntax error", "    ask: Wat is er gebeurd?", "    ask: Wat: is er gebeurd?", ("YAML_SYNTAX", 11)),
+        (
+            "yaml syntax error",
+            "    ask: Wat is er gebeurd?",
+            "    ask: Wat: is er gebeurd?",
+            ("YAML_SYNTAX", 11),
+        ),
         ("tab indentation", "    say: Welkom.", "\tsay: Welkom.", ("YAML_SYNTAX", 8)),
-        ("unknown next target", "    say: Welkom.", "    say: Welkom.\n    next: vraaag", ("UNKNOWN_TARGET", 9)),
+        (
+            "unknown next target",
+            "    say: Welkom.",
+            "    say: Welkom.\n    next: vraaag",
+            ("UNKNOWN_TARGET", 9),
+        ),
         ("unknown goto", "goto: vraag}", "goto: nergens}", ("UNKNOWN_TARGET", 20)),
-        ("duplicate node id", "  einde:", "  vraag:\n    say: dubbel\n  einde:", ("DUPLICATE_ID", 21)),
-        ("alias", "    say: Welkom.", "    say: &groet Welkom.\n  tweede:\n    say: *groet", ("ANCHOR", 8)),
+        (
+            "duplicate node id",
+            "  einde:",
+            "  vraag:\n    say: dubbel\n  einde:",
+            ("DUPLICATE_ID", 21),
+        ),
+        (
+            "alias",
+            "    say: Welkom.",
+            "    say: &groet Welkom.\n  tweede:\n    say: *groet",
+            ("ANCHOR", 8),
+        ),
         ("unknown key", "    say: Welkom.", "    say: Welkom.\n    nxt: vraag", ("SCHEMA", 9)),
         ("missing title", "title: Goed\n", "", ("SCHEMA", 1)),
         ("number as text", "    say: Welkom.", "    say: 42", ("SCHEMA", 8)),
         ("no kind", "    say: Welkom.", "    phase: een", ("NO_KIND", 7)),
         ("two kinds", "    say: Welkom.", "    say: Welkom.\n    ask: En?", ("MANY_KINDS", 7)),
-        ("misplaced key", "    say: Welkom.", "    say: Welkom.\n    options: [a]", ("MISPLACED_KEY", 9)),
+        (
+            "misplaced key",
+            "    say: Welkom.",
+            "    say: Welkom.\n    options: [a]",
+            ("MISPLACED_KEY", 9),
+        ),
         ("bad condition", "words(answer) < 3", "words(answer) <", ("BAD_CONDITION", 13)),
         ("unknown function", "words(answer) < 3", "woorden(answer) < 3", ("BAD_CONDITION", 13)),
-        ("bad template", "Klaar met {vraag}.", "Klaar met {vraag.__class__}.", ("BAD_TEMPLATE", 22)),
-        ("undefined template name", "Klaar met {vraag}.", "Klaar met {vragen}.", ("UNDEFINED_NAME", 22)),
-        ("undefined condition name", "words(answer) < 3", "words(antwoord) < 3", ("UNDEFINED_NAME", 13)),
-        ("match outside a probe", "Klaar met {vraag}.", "Klaar met {match}.", ("UNDEFINED_NAME", 22)),
+        (
+            "bad template",
+            "Klaar met {vraag}.",
+            "Klaar met {vraag.__class__}.",
+            ("BAD_TEMPLATE", 22),
+        ),
+        (
+            "undefined template name",
+            "Klaar met {vraag}.",
+            "Klaar met {vragen}.",
+            ("UNDEFINED_NAME", 22),
+        ),
+        (
+            "undefined condition name",
+            "words(answer) < 3",
+            "words(antwoord) < 3",
+            ("UNDEFINED_NAME", 13),
+        ),
+        (
+            "match outside a probe",
+            "Klaar met {vraag}.",
+            "Klaar met {match}.",
+            ("UNDEFINED_NAME", 22),
+        ),
         ("unknown phase", "    phase: twee", "    phase: drie", ("UNKNOWN_PHASE", 16)),
         ("missing start", "nodes:", "start: begin\nnodes:", ("UNKNOWN_TARGET", 6)),
         ("scale without range", "    say: Welkom.", "    scale: Hoe?", ("SCHEMA", 7)),
-        ("reserved answer name", "  einde:", "  extra:\n    ask: En?\n    into: answer\n  einde:", ("RESERVED_NAME", 23)),
+        (
+            "reserved answer name",
+            "  einde:",
+            "  extra:\n    ask: En?\n    into: answer\n  einde:",
+            ("RESERVED_NAME", 23),
+        ),
         ("duplicate option", "      - Ja\n", "      - Ja\n      - ja\n", ("DUPLICATE_OPTION", 20)),
     ],
 )
-def test_one_defect_one_issue(name: str, old: str, new: str, expected: tuple[str, int], tmp_path: Path) -> None:
+def test_one_defect_one_issue(
+    name: str, old: str, new: str, expected: tuple[str, int], tmp_path: Path
+) -> None:
     assert old in GOOD, name
     found = issues_of(GOOD.replace(old, new, 1), tmp_path)
     assert expected in found, f"{name}: {found}"
@@ -86,9 +138,11 @@ def test_one_defect_one_issue(name: str, old: str, new: str, expected: tuple[str
 
 
 def test_all_errors_of_a_file_come_at_once_sorted_by_line(tmp_path: Path) -> None:
-    text = GOOD.replace("    say: Welkom.", "    say: Welkom.\n    next: nergens").replace(
-        "Klaar met {vraag}.", "Klaar met {onbekend}."
-    ).replace("    phase: twee", "    phase: drie")
+    text = (
+        GOOD.replace("    say: Welkom.", "    say: Welkom.\n    next: nergens")
+        .replace("Klaar met {vraag}.", "Klaar met {onbekend}.")
+        .replace("    phase: twee", "    phase: drie")
+    )
     found = issues_of(text, tmp_path)
     assert [code for code, _ in found] == ["UNKNOWN_TARGET", "UNKNOWN_PHASE", "UNDEFINED_NAME"]
     assert [line for _, line in found] == sorted(line for _, line in found)
@@ -129,7 +183,8 @@ def test_the_model_is_built_in_file_order_with_phases_carried_down() -> None:
 
 def test_authored_text_is_reflowed_into_paragraphs() -> None:
     text = GOOD.replace(
-        "    say: Welkom.", "    say: |\n      Eerste regel\n      loopt door.\n\n      Nieuwe alinea:\n      - een punt"
+        "    say: Welkom.",
+        "    say: |\n      Eerste regel\n      loopt door.\n\n      Nieuwe alinea:\n      - een punt",
     )
     hallo = load_dialogue_text(text).node("hallo")
     assert isinstance(hallo, Say)

@@ -26,8 +26,19 @@ def test_scalars_stay_text_unless_plainly_numbers_or_booleans() -> None:
         "x.yaml",
     ).data
     assert data == {
-        "a": "ja", "b": "nee", "c": "on", "d": "off", "e": "1.0", "f": 12, "g": True,
-        "h": "true", "i": None, "j": None, "k": "yes", "l": "0o17", "m": "2026-11-24",
+        "a": "ja",
+        "b": "nee",
+        "c": "on",
+        "d": "off",
+        "e": "1.0",
+        "f": 12,
+        "g": True,
+        "h": "true",
+        "i": None,
+        "j": None,
+        "k": "yes",
+        "l": "0o17",
+        "m": "2026-11-24",
     }
 
 

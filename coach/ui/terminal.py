@@ -31,8 +31,12 @@ class Reader(Protocol):
 
 
 def make_console(file: IO[str] | None = None) -> Console:
-    """The console coach prints with; NO_COLOR and non-terminal output are honoured by rich."""
-    return Console(file=file, highlight=False, emoji=False, markup=False, soft_wrap=False)
+    """The console coach prints with; NO_COLOR and non-terminal output are honoured by rich.
+
+    Lines are not wrapped by default (paths and `file:line` messages must stay whole);
+    the conversation wraps its paragraphs itself.
+    """
+    return Console(file=file, highlight=False, emoji=False, markup=False, soft_wrap=True)
 
 
 class TerminalInterface:
@@ -77,7 +81,8 @@ class TerminalInterface:
         try:
             answer = self.reader.read(toolbar, default)
         except (EOFError, KeyboardInterrupt):
-            self.console.print()  # the message that follows starts on a line of its own
+            if not self.echo:  # on a terminal the cursor still stands on the prompt line
+                self.console.print()
             raise
         if self.echo:
             self.console.print(Text("› " + visible(answer), style="green"))
@@ -85,9 +90,8 @@ class TerminalInterface:
         return answer
 
     def notice(self, text: str, tone: str = "info") -> None:
-        self.console.print(
-            Text(visible(text.strip()), style=_TONES.get(tone, "")), width=self._width()
-        )
+        text_line = Text(visible(text.strip()), style=_TONES.get(tone, ""))
+        self.console.print(text_line, width=self._width(), soft_wrap=False)
         self.console.print()
 
     # -- drawing ---------------------------------------------------------------------------
@@ -98,8 +102,8 @@ class TerminalInterface:
     def _paragraph(self, text: str, style: str = "", marker: str = "", gap: bool = True) -> None:
         if not text.strip():
             return
-        body = Text(marker, style="cyan") + Text(visible(text.strip()), style=style)
-        self.console.print(body, width=self._width())
+        body = Text.assemble((marker, "cyan"), (visible(text.strip()), style))
+        self.console.print(body, width=self._width(), soft_wrap=False)
         if gap:
             self.console.print()
 

@@ -1,0 +1,280 @@
+"""The command line, as a user meets it: output, exit codes, Dutch messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Result
+
+Run = Callable[..., Result]
+
+STRONG_BUIV = [
+    "Paul",
+    "hoe hij in het directieberaad over collega's praat",
+    "Dinsdag in het directieberaad zei hij twee keer dat de andere scholen hun problemen aan "
+    "zichzelf te danken hebben. Ik werd stil en keek naar mijn papieren.",
+    "Ik was geïrriteerd en eerlijk gezegd ook onzeker over mijn eigen rol.",
+    "Misschien ergert hij zich aan hoeveel tijd het overleg kost; voor hem is goed onderwijs "
+    "belangrijk en hij wil dat zijn school gezien wordt.",
+    "Hoe hij ooit leraar werd.",
+    "Ik begin in zijn werkkamer met een vraag over zijn loopbaan en vertel daarna eerlijk dat "
+    "ik me in het beraad ergerde.",
+    "Hoe kijk jij terug op het laatste directieberaad?",
+    "6",
+    "1",
+]
+
+
+def test_list_shows_buiv_with_title_and_description(run_cli: Run) -> None:
+    result = run_cli("list")
+    assert result.code == 0
+    assert "buiv" in result.out
+    assert "Beleven, Uitleven, Inleven, Voorleven" in result.out
+    assert "Bereid een gesprek voor" in result.out
+
+
+def test_run_with_piped_answers_completes_and_prints_the_card(
+    run_cli: Run, coach_home: Path
+) -> None:
+    result = run_cli("run", "buiv", input="\n".join(STRONG_BUIV) + "\n")
+    assert result.code == 0, result.err
+    assert "Gesprekskaart · gesprek met Paul" in result.out
+    for label in ("Beleven", "Uitleven", "Inleven", "Voorleven", "Openingsvraag"):
+        assert label in result.out
+    assert f"Bewaard op deze computer in {coach_home / 'coach.db'} (sessie 1)" in result.out
+    assert "↳" not in result.out  # strong answers get no follow-up questions
+
+
+def test_export_json_holds_every_answer_byte_for_byte(run_cli: Run) -> None:
+    answers = list(STRONG_BUIV)
+    answers[2] += " [bold]x[/bold] {ander} %s \x1b[2J\t«tab»"
+    run_cli("run", "buiv", input="\n".join(answers) + "\n")
+    result = run_cli("transcripts", "export", "1", "--format", "json")
+    assert result.code == 0
+    data = json.loads(result.out)
+    user_texts = [turn["text"] for turn in data["turns"] if turn["speaker"] == "user"]
+    assert user_texts == answers
+    assert data["session"]["status"] == "completed"
+    assert set(data["turns"][0]) == {
+        "seq",
+        "node",
+        "phase",
+        "kind",
+        "speaker",
+        "text",
+        "value",
+        "created_at",
+    }
+
+
+def test_hostile_answers_are_shown_literally_and_stored_unchanged(run_cli: Run) -> None:
+    hostile = "[bold]x[/bold] \x1b[2J {ander} \x1b]52;c;cGF5bG9hZA==\x07 \u202eabc"
+    result = run_cli("run", "buiv", input=f"{hostile}\n")
+    assert "[bold]x[/bold]" in result.out
+    assert "{ander}" in result.out
+    assert (
+        "\x1b[2J" not in result.out and "\x1b]52" not in result.out and "\u202e" not in result.out
+    )
+    assert "␛[2J" in result.out and "␛]52;c;" in result.out and "⟨U+202E⟩" in result.out
+    exported = json.loads(run_cli("transcripts", "export", "1").out)
+    assert [t["text"] for t in exported["turns"] if t["speaker"] == "user"] == [hostile]
+    shown = run_cli("transcripts", "show", "1").out
+    assert "\x1b[2J" not in shown and "␛[2J" in shown
+
+
+def test_end_of_input_pauses_and_resume_continues(run_cli: Run) -> None:
+    first = run_cli("run", "buiv", "--met", "Paul", input="het overleg\n")
+    assert first.code == 0
+    assert "Gepauzeerd" in first.out and "coach resume 1" in first.out
+    listing = run_cli("transcripts", "list")
+    assert re.search(r"1\s+Beleven.*Paul\s+gepauzeerd", listing.out)
+    second = run_cli("resume", input="\n".join(STRONG_BUIV[2:]) + "\n")
+    assert second.code == 0, second.err
+    assert "Verder met sessie 1" in second.out
+    assert "Je laatste antwoord was: het overleg" in second.out
+    assert "Gesprekskaart" in second.out
+    assert run_cli("resume").code == 1  # nothing left to resume
+
+
+def test_resume_a_completed_session_says_so(run_cli: Run) -> None:
+    run_cli("run", "buiv", input="\n".join(STRONG_BUIV) + "\n")
+    result = run_cli("resume", "1")
+    assert result.code == 1
+    assert "sessie 1 is al afgerond" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_show_marks_follow_up_questions(run_cli: Run) -> None:
+    run_cli("run", "buiv", "--met", "Paul", input="het overleg\nHij was weer arrogant.\n")
+    shown = run_cli("transcripts", "show", "1").out
+    assert "↳ Je schrijft ‘arrogant’" in shown
+    assert "(vervolgvraag op ‘arrogant’)" in shown
+
+
+def test_export_markdown_to_a_private_file(run_cli: Run, tmp_path: Path) -> None:
+    run_cli("run", "buiv", input="\n".join(STRONG_BUIV) + "\n")
+    target = tmp_path / "gesprek.md"
+    result = run_cli("transcripts", "export", "1", "--format", "md", "--output", str(target))
+    assert result.code == 0
+    text = target.read_text("utf-8")
+    assert text.startswith("# Beleven, Uitleven, Inleven, Voorleven\n")
+    assert "## Voorleven" in text and "> Hoe kijk jij terug op het laatste directieberaad?" in text
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    again = run_cli("transcripts", "export", "1", "--format", "md", "--output", str(target))
+    assert again.code == 2 and "bestaat al" in again.err
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "where"),
+    [
+        ("syntax", "    ask: Wat is er gebeurd?", "    ask: Wat: is er gebeurd?", ":11:"),
+        (
+            "target",
+            "    next: vraag",
+            "    next: vraaag",
+            ":9: nodes.hallo.next: onbekende node 'vraaag'",
+        ),
+        (
+            "duplicate",
+            "  einde:",
+            "  vraag:\n    say: dubbel\n  einde:",
+            ":13: nodes.vraag: de node-id 'vraag' komt twee keer voor",
+        ),
+        (
+            "alias",
+            "    say: Welkom.",
+            "    say: &a Welkom.\n  b:\n    say: *a",
+            ":8: nodes.hallo.say: anker '&a' is niet toegestaan",
+        ),
+    ],
+)
+def test_validate_reports_file_and_line_with_exit_1(
+    name: str, old: str, new: str, where: str, run_cli: Run, write_dialogue: Callable[..., Path]
+) -> None:
+    good = (
+        "id: t\nversion: 1\ntitle: T\ndescription: d\nphases: [een]\nnodes:\n  hallo:\n    say: Welkom.\n"
+        "    next: vraag\n  vraag:\n    ask: Wat is er gebeurd?\n    phase: een\n  einde:\n    end: Klaar.\n"
+    )
+    assert old in good
+    path = write_dialogue(good.replace(old, new))
+    result = run_cli("validate", str(path))
+    assert result.code == 1, name
+    assert f"{path}{where}" in result.out, result.out
+    assert "Traceback" not in result.out + result.err
+    run = run_cli("run", str(path))
+    assert run.code == 1 and "dit gesprek bevat fouten" in run.err and "Traceback" not in run.err
+
+
+def test_validate_without_paths_checks_the_shipped_dialogues(run_cli: Run) -> None:
+    result = run_cli("validate")
+    assert result.code == 0
+    assert "gecontroleerd: geen fouten." in result.out
+
+
+def test_validate_a_folder_and_a_missing_path(
+    run_cli: Run, tmp_path: Path, write_dialogue: Callable[..., Path]
+) -> None:
+    write_dialogue(
+        "id: a\nversion: 1\ntitle: A\ndescription: d\nnodes:\n  x:\n    end: Klaar.\n", "a.yaml"
+    )
+    assert run_cli("validate", str(tmp_path)).code == 0
+    missing = run_cli("validate", str(tmp_path / "weg.txt"))
+    assert missing.code == 2 and "bestaat niet" in missing.err
+
+
+def test_run_an_unknown_dialogue_suggests_a_name(run_cli: Run) -> None:
+    result = run_cli("run", "buif")
+    assert result.code == 2
+    assert "er is geen gesprek 'buif'" in result.err and "bedoel je 'buiv'?" in result.err
+
+
+def test_usage_errors_are_dutch(run_cli: Run) -> None:
+    result = run_cli("rn")
+    assert (
+        result.code == 2
+        and "Onbekend commando 'rn'" in result.err
+        and "Bedoel je 'run'?" in result.err
+    )
+    result = run_cli("run")
+    assert result.code == 2 and "Ontbreekt: 'NAAM'" in result.err
+    result = run_cli("transcripts", "show", "abc")
+    assert result.code == 2 and "'abc' is geen sessienummer" in result.err
+    result = run_cli("transcripts", "export", "1", "--format", "pdf")
+    assert result.code == 2 and "is niet een van" in result.err
+
+
+def test_unknown_session_is_a_clear_error(run_cli: Run) -> None:
+    result = run_cli("transcripts", "show", "99")
+    assert result.code == 2 and "er is geen sessie 99" in result.err
+
+
+def test_empty_transcripts_list_names_the_folder(run_cli: Run, coach_home: Path) -> None:
+    result = run_cli("transcripts", "list")
+    assert (
+        result.code == 0
+        and f"Nog geen gesprekken bewaard in {coach_home / 'coach.db'}" in result.out
+    )
+
+
+def test_a_corrupt_database_gives_a_dutch_error_and_stays_untouched(
+    run_cli: Run, coach_home: Path
+) -> None:
+    coach_home.mkdir()
+    (coach_home / "coach.db").write_bytes(b"kapot" * 1000)
+    result = run_cli("transcripts", "list")
+    assert result.code == 1
+    assert "beschadigd" in result.err and "Traceback" not in result.err
+    assert (coach_home / "coach.db").read_bytes() == b"kapot" * 1000
+
+
+def test_home_option_wins_over_the_environment(run_cli: Run, tmp_path: Path) -> None:
+    other = tmp_path / "elders"
+    result = run_cli("--home", str(other), "run", "buiv", input="Paul\n")
+    assert result.code == 0 and (other / "coach.db").exists()
+
+
+def test_menu_starts_a_conversation(run_cli: Run) -> None:
+    result = run_cli(input="1\nPaul\n")
+    assert result.code == 0
+    assert "Waar wil je aan werken?" in result.out
+    assert "Met wie ga je het gesprek voeren?" in result.out
+
+
+def test_menu_offers_to_resume(run_cli: Run) -> None:
+    run_cli("run", "buiv", "--met", "Paul", input="het overleg\n")
+    result = run_cli(input="1\n")
+    assert "Verder met sessie 1: Beleven, Uitleven, Inleven, Voorleven met Paul" in result.out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["list"],
+        ["run"],
+        ["resume"],
+        ["validate"],
+        ["transcripts"],
+        ["transcripts", "list"],
+        ["transcripts", "show"],
+        ["transcripts", "export"],
+    ],
+)
+def test_every_command_has_dutch_help_with_an_example(command: list[str], run_cli: Run) -> None:
+    result = run_cli(*command, "--help")
+    assert result.code == 0
+    assert result.out.startswith("Gebruik: coach")
+    assert "Voorbeeld" in result.out
+    assert "Toon deze hulp." in result.out
+
+
+def test_version(run_cli: Run) -> None:
+    from coach import __version__
+
+    result = run_cli("--version")
+    assert result.code == 0 and result.out.strip() == f"coach, versie {__version__}"

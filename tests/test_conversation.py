@@ -1,0 +1,174 @@
+"""The conversation loop: every answer is saved before the next question appears."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from coach.conversation import Conversation, Progress
+from coach.errors import StoreError
+from coach.model import Dialogue
+from coach.steps import Prompt, Step
+from coach.store import Store
+
+
+class FakeInterface:
+    """Answers from a list; records what was shown, and what the store held at each question."""
+
+    def __init__(self, store: Store, answers: list[str | type[BaseException]]) -> None:
+        self.store = store
+        self.answers = list(answers)
+        self.shown: list[str] = []
+        self.notices: list[tuple[str, str]] = []
+        self.defaults: list[str] = []
+        self.progress: list[Progress] = []
+        self.saved_before_shown: list[bool] = []
+
+    def show(self, step: Step) -> None:
+        self.shown.append(step.text)
+        sessions = self.store.sessions()
+        if sessions:
+            texts = [turn.text for turn in self.store.transcript(sessions[0].id).turns]
+            self.saved_before_shown.append(step.text in texts or not step.text)
+
+    def read(self, prompt: Prompt, progress: Progress, default: str = "") -> str:
+        self.defaults.append(default)
+        self.progress.append(progress)
+        if not self.answers:
+            raise EOFError
+        answer = self.answers.pop(0)
+        if isinstance(answer, type):
+            raise answer()
+        return answer
+
+    def notice(self, text: str, tone: str = "info") -> None:
+        self.notices.append((tone, text))
+
+
+@pytest.fixture
+def store(coach_home: Path) -> Store:
+    return Store.open(coach_home)
+
+
+Begin = Callable[..., tuple[Conversation, FakeInterface]]
+
+
+@pytest.fixture
+def begin(store: Store, mini: Dialogue) -> Begin:
+    def start(
+        answers: list[str | type[BaseException]], subject: str | None = None
+    ) -> tuple[Conversation, FakeInterface]:
+        interface = FakeInterface(store, answers)
+        return Conversation.begin(mini, store, interface, subject=subject), interface
+
+    return start
+
+
+def test_a_full_run_completes_and_saves_every_turn_before_showing_the_next(
+    begin: Begin, store: Store
+) -> None:
+    conversation, ui = begin(["Paul", "Hij zei dat ons plan niet deugt.", "7"])
+    outcome = conversation.run()
+    assert outcome.status == "completed"
+    assert ui.saved_before_shown and all(ui.saved_before_shown)
+    info = store.session(outcome.session_id)
+    assert (info.status, info.subject, info.answers) == ("completed", "Paul", 3)
+
+
+def test_progress_names_the_phase(begin: Begin) -> None:
+    conversation, ui = begin(["Paul", "Hij zei dat ons plan niet deugt.", "7"])
+    conversation.run()
+    assert [(p.step, p.steps, p.phase) for p in ui.progress] == [
+        (None, 0, ""),
+        (1, 2, "Een"),
+        (2, 2, "Twee"),
+    ]
+
+
+def test_met_sets_the_subject_and_skips_the_who_question(begin: Begin, store: Store) -> None:
+    conversation, ui = begin(["Hij zei dat ons plan niet deugt.", "7"], subject="Paul")
+    outcome = conversation.run()
+    assert "Met wie?" not in ui.shown
+    assert store.session(outcome.session_id).subject == "Paul"
+
+
+def test_back_reopens_the_last_answer_for_editing(begin: Begin, store: Store) -> None:
+    conversation, ui = begin(
+        ["Paul", "arrogant", "/terug", "Hij zei dat ons plan niet deugt.", "/pauze"]
+    )
+    outcome = conversation.run()
+    assert outcome.status == "paused"
+    assert ui.defaults[-2] == "arrogant"  # the old answer, ready to edit
+    texts = [t.text for t in store.transcript(outcome.session_id).turns]
+    assert "arrogant" not in texts and "Hij zei dat ons plan niet deugt." in texts
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, EOFError])
+def test_ctrl_c_and_ctrl_d_pause_with_a_resume_hint(
+    interruption: type[BaseException], begin: Begin, store: Store
+) -> None:
+    conversation, ui = begin(["Paul", interruption])
+    outcome = conversation.run()
+    assert outcome.status == "paused"
+    assert outcome.interrupted is (interruption is KeyboardInterrupt)
+    assert store.session(outcome.session_id).status == "paused"
+    assert any(f"coach resume {outcome.session_id}" in text for _, text in ui.notices)
+
+
+def test_stop_keeps_what_was_said(begin: Begin, store: Store) -> None:
+    conversation, _ = begin(["Paul", "/stop"])
+    outcome = conversation.run()
+    assert outcome.status == "stopped"
+    assert store.session(outcome.session_id).answers == 1
+
+
+def test_help_summary_and_unknown_commands_do_not_move_on(begin: Begin) -> None:
+    conversation, ui = begin(["/hulp", "/samenvatting", "/bestaatniet", "/help", "Paul", "/pause"])
+    conversation.run()
+    tones = [tone for tone, _ in ui.notices]
+    assert tones[:4] == ["quiet", "quiet", "warning", "quiet"]
+    assert "/terug (/back)" in ui.notices[0][1]
+    assert "nog geen vragen" in ui.notices[1][1]
+    assert "/bestaatniet is geen commando" in ui.notices[2][1]
+
+
+def test_an_answer_that_starts_with_a_slash_is_still_an_answer(begin: Begin, store: Store) -> None:
+    conversation, _ = begin(["/ik weet het niet", "/pauze"])
+    outcome = conversation.run()
+    assert store.session(outcome.session_id).subject == "/ik weet het niet"
+
+
+def test_refused_answers_explain_and_too_long_ones_come_back(begin: Begin) -> None:
+    conversation, ui = begin(["", "x" * 20_001, "/pauze"])
+    conversation.run()
+    assert "leeg" in ui.notices[0][1]
+    assert "20001 tekens" in ui.notices[1][1]
+    assert ui.defaults[2] == "x" * 20_001  # nothing the user typed is lost
+
+
+def test_a_failed_save_shows_the_answer_that_was_not_saved(
+    begin: Begin, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation, ui = begin(["Mijn lange, belangrijke antwoord"])
+
+    def broken_save(*args: object, **kwargs: object) -> None:
+        raise StoreError("de schijf is vol")
+
+    monkeypatch.setattr(store, "save", broken_save)
+    with pytest.raises(StoreError):
+        conversation.run()
+    assert ui.notices[-1][0] == "error"
+    assert "Mijn lange, belangrijke antwoord" in ui.notices[-1][1]
+
+
+def test_resume_continues_at_the_same_question(begin: Begin, store: Store, mini: Dialogue) -> None:
+    conversation, _ = begin(["Paul", "arrogant", "/pauze"])
+    outcome = conversation.run()
+    interface = FakeInterface(store, ["Hij keek weg toen ik sprak.", "7"])
+    resumed = Conversation.resume(mini, store, interface, outcome.session_id)
+    assert resumed.run().status == "completed"
+    assert interface.shown[0] == "Je schrijft ‘arrogant’. Wat deed Paul precies?"
+    seqs = [t.seq for t in store.transcript(outcome.session_id).turns]
+    assert seqs == list(range(1, len(seqs) + 1))

@@ -1,0 +1,94 @@
+"""The documentation stays true: commands, formats and examples are checked against the code."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+from conftest import REPO, Result
+
+from coach.catalog import shipped_dir
+from coach.cli import cli
+from coach.loader import inspect_dialogue
+
+README = (REPO / "README.md").read_text("utf-8")
+
+
+def code_blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
+
+
+def command_paths(group: click.Group, prefix: str = "coach") -> Iterator[str]:
+    for name, command in sorted(group.commands.items()):
+        path = f"{prefix} {name}"
+        if isinstance(command, click.Group):
+            yield from command_paths(command, path)
+        else:
+            yield path
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:
+    first_block = code_blocks(README, "sh")[0]
+    assert README.index("```sh") < README.index("\n## ")
+    install_and_run, install_and_test = first_block.strip().splitlines()
+    assert install_and_run.endswith(".venv/bin/coach")
+    assert install_and_test.endswith(".venv/bin/pytest")
+    ci = (REPO / ".ci" / "run").read_text("utf-8")
+    assert install_and_test in ci.splitlines()
+
+
+def test_readme_lists_every_command() -> None:
+    for path in command_paths(cli):
+        assert f"`{path}" in README, f"{path} is not in README.md"
+
+
+def test_transcript_format_documents_every_exported_field(run_cli: Callable[..., Result]) -> None:
+    doc = (REPO / "docs" / "transcript-format.md").read_text("utf-8")
+    run_cli("run", "buiv", "--met", "Paul", input="het overleg\nHij was weer arrogant.\n")
+    data = json.loads(run_cli("transcripts", "export", "1").out)
+    fields = set(data) | set(data["session"]) | {key for turn in data["turns"] for key in turn}
+    for field in fields:
+        assert f"`{field}`" in doc, f"{field} is not documented"
+    for kind in {turn["kind"] for turn in data["turns"]}:
+        assert f"| `{kind}` |" in doc
+
+
+def test_the_authoring_guide_example_is_a_working_dialogue(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    guide = (REPO / "docs" / "authoring.md").read_text("utf-8")
+    example = code_blocks(guide, "yaml")[0]
+    path = tmp_path / "terugblik.yaml"
+    path.write_text(example, encoding="utf-8")
+    assert inspect_dialogue(path).issues == []
+    result = run_cli(
+        "run",
+        str(path),
+        input="Sam\nDat ging goed\nIk liet haar eerst uitpraten.\n8\nEerder vragen.\n",
+    )
+    assert result.code == 0
+    assert "Kun je een moment noemen?" in result.out
+    assert "Terugblik op het gesprek met Sam" in result.out
+
+
+def test_the_guide_names_every_issue_code() -> None:
+    guide = (REPO / "docs" / "authoring.md").read_text("utf-8")
+    sources = "".join(
+        (REPO / "coach" / f"{name}.py").read_text("utf-8")
+        for name in ("yamldoc", "schema", "loader", "check")
+    )
+    codes = set(re.findall(r'"([A-Z]{2,}(?:_[A-Z0-9]+)*)"', sources))
+    for code in codes:
+        assert f"`{code}`" in guide, f"{code} is not explained in docs/authoring.md"
+
+
+def test_shipped_dialogues_have_an_editor_schema_line_and_a_source() -> None:
+    for path in sorted(shipped_dir().glob("*.yaml")):
+        text = path.read_text("utf-8")
+        assert text.startswith(
+            "# yaml-language-server: $schema=../coach/schemas/dialogue.schema.json\n"
+        ), path
+        assert "\nsource: " in text, path

@@ -1,0 +1,166 @@
+"""The real program in a pseudo-terminal, read back through a terminal emulator (pyte).
+
+prompt-toolkit behaves differently on a real terminal than with piped input, so these
+tests start `python -m coach` in a pty, type like a user, and look at the screen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pyte
+import pytest
+
+from coach.store import Store
+
+COLS, ROWS = 100, 60
+
+
+class Terminal:
+    def __init__(self, args: list[str], home: Path) -> None:
+        env = {
+            **os.environ,
+            "COACH_HOME": str(home),
+            "TERM": "xterm",
+            "COLUMNS": str(COLS),
+            "LINES": str(ROWS),
+        }
+        env.pop("NO_COLOR", None)
+        self.screen = pyte.Screen(COLS, ROWS)
+        self.stream = pyte.ByteStream(self.screen)
+        self.raw = b""
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "coach", *args],
+            env=env,
+            dimensions=(ROWS, COLS),
+            cwd=str(home.parent),
+        )
+
+    def pump(self) -> None:
+        while True:
+            try:
+                data = self.child.read_nonblocking(65536, timeout=0.05)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return
+            self.raw += data
+            self.stream.feed(data)
+            # Answer "where is the cursor?" as a real terminal does: prompt-toolkit only
+            # draws the bottom bar once it knows how much room there is below the prompt.
+            for _ in range(data.count(b"\x1b[6n")):
+                cursor = self.screen.cursor
+                self.child.send(f"\x1b[{cursor.y + 1};{cursor.x + 1}R")
+
+    def text(self) -> str:
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def wait_for(self, needle: str, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump()
+            if needle in self.text():
+                return self.text()
+            time.sleep(0.05)
+        raise AssertionError(f"{needle!r} not on screen:\n{self.text()}")
+
+    def answer(self, text: str) -> None:
+        self.child.send(text)
+        self.child.send("\r")
+
+    def exit_status(self, timeout: float = 15) -> int:
+        deadline = time.monotonic() + timeout
+        while self.child.isalive() and time.monotonic() < deadline:
+            self.pump()
+            time.sleep(0.05)
+        self.pump()
+        self.child.close()
+        assert self.child.exitstatus is not None, self.text()
+        return int(self.child.exitstatus)
+
+
+@pytest.fixture
+def terminals(coach_home: Path) -> Iterator[list[Terminal]]:
+    started: list[Terminal] = []
+    yield started
+    for terminal in started:
+        if terminal.child.isalive():
+            terminal.child.terminate(force=True)
+
+
+def start(terminals: list[Terminal], home: Path, *args: str) -> Terminal:
+    terminal = Terminal(list(args), home)
+    terminals.append(terminal)
+    return terminal
+
+
+def user_answers(home: Path, session_id: int = 1) -> list[str]:
+    store = Store.open(home)
+    try:
+        return [t.text for t in store.transcript(session_id).turns if t.speaker == "user"]
+    finally:
+        store.close()
+
+
+def test_revise_pause_and_resume_in_a_real_terminal(
+    terminals: list[Terminal], coach_home: Path
+) -> None:
+    term = start(terminals, coach_home, "run", "buiv")
+    term.wait_for("Met wie ga je het gesprek voeren?")
+    term.answer("Paul")
+    term.wait_for("Waar wil je het met Paul over hebben?")
+    term.answer("het overleg")
+    term.wait_for("Denk aan één concreet moment")
+    term.wait_for("Stap 1 van 4 · Beleven")  # the bottom bar
+    term.answer("/terug")
+    term.wait_for("Je kunt je antwoord hieronder aanpassen.")
+    term.wait_for("› het overleg")  # the old answer, ready to edit
+    term.child.send("\x15")  # Ctrl-U: clear the line
+    term.answer("de toetsweek")
+    term.wait_for("Denk aan één concreet moment")
+    term.answer("/pauze")
+    term.wait_for("coach resume 1")
+    assert term.exit_status() == 0
+    assert user_answers(coach_home) == ["Paul", "de toetsweek"]
+
+    again = start(terminals, coach_home, "resume")
+    screen = again.wait_for("Denk aan één concreet moment")
+    assert "Verder met sessie 1" in screen and "Je laatste antwoord was: de toetsweek" in screen
+    again.answer("/pauze")
+    assert again.exit_status() == 0
+
+
+def test_ctrl_c_pauses_and_nothing_is_lost(terminals: list[Terminal], coach_home: Path) -> None:
+    term = start(terminals, coach_home, "run", "buiv", "--met", "Paul")
+    term.wait_for("Waar wil je het met Paul over hebben?")
+    term.answer("het overleg")
+    term.wait_for("Denk aan één concreet moment")
+    term.child.send("half getypt")
+    term.child.sendintr()
+    screen = term.wait_for("Gepauzeerd")
+    assert "coach resume 1" in screen and "Traceback" not in screen
+    assert term.exit_status() == 130
+    assert user_answers(coach_home) == ["het overleg"]
+
+
+def test_multi_line_answers_and_hostile_text(terminals: list[Terminal], coach_home: Path) -> None:
+    term = start(terminals, coach_home, "run", "buiv")
+    term.wait_for("Met wie ga je het gesprek voeren?")
+    hostile = "[bold]P[/bold] \x1b[2J {ander}"
+    term.child.send("\x1b[200~" + hostile + "\x1b[201~")  # pasted: escapes arrive raw
+    term.child.send("\r")
+    screen = term.wait_for("over hebben?")
+    assert "Waar wil je het met [bold]P[/bold] ␛[2J {ander} over hebben?" in screen
+    assert "Je bereidt een gesprek voor" in screen  # the screen was not cleared
+    term.child.send("regel een")
+    term.child.send("\x1b\r")  # Alt+Enter
+    term.answer("regel twee")
+    term.wait_for("Denk aan één concreet moment")
+    term.child.sendcontrol("d")
+    assert term.exit_status() == 0
+    assert user_answers(coach_home) == [hostile, "regel een\nregel twee"]
+    assert b"\x1b[2J" not in term.raw.split(b"Waar wil je")[-1]
