@@ -18,13 +18,13 @@ from coach.model import Dialogue
 SUFFIXES = (".yaml", ".yml")
 
 
-def shipped_dir(kind: str = "dialogues") -> Path:
-    """The folder of shipped dialogues (or rubrics): inside the package when installed from a
-    wheel, at the top of the repository when running from a checkout."""
-    packaged = Path(str(resources.files("coach"))) / "_data" / kind
+def shipped_dir() -> Path:
+    """The folder of shipped dialogues: inside the package when installed from a wheel, at
+    the top of the repository when running from a checkout."""
+    packaged = Path(str(resources.files("coach"))) / "_data" / "dialogues"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / kind
+    return Path(__file__).resolve().parent.parent / "dialogues"
 
 
 def search_dirs() -> list[Path]:
