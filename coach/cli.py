@@ -402,47 +402,47 @@ def _shorten(text: str, width: int = 120) -> str:
 
 def _menu(settings: _Settings) -> int:
     """The menu of `coach` without a command: resume something, or start something."""
+    from coach.commands import Command, parse_command
+    from coach.conversation import Progress
     from coach.engine import pick_option
-    from coach.ui.views import describe
+    from coach.ui.views import describe, menu
 
     store = settings.store()
     try:
         unfinished = store.unfinished()[:5]
     finally:
         store.close()
-    entries = [entry for entry in catalog.entries() if entry.dialogue is not None]
-    labels = [f"Verder met sessie {info.id}: {describe(info)}" for info in unfinished]
-    labels += [
-        f"{entry.dialogue.title} ({entry.dialogue.duration})".replace(" ()", "")
-        for entry in entries
-        if entry.dialogue is not None
-    ]
-    if not labels:
+    dialogues = [entry.dialogue for entry in catalog.entries() if entry.dialogue is not None]
+    if not dialogues and not unfinished:
         raise CoachError("er zijn geen gesprekken gevonden", "is coach goed geïnstalleerd?")
+    resumable = [f"Verder met sessie {info.id}: {describe(info)}" for info in unfinished]
+    labels = resumable + [dialogue.title for dialogue in dialogues]
     interface = _interface(None)
-    interface.notice("Welkom bij coach. Waar wil je aan werken?")
-    menu = Choose("menu", None, "Kies een nummer (Ctrl-D om te stoppen):", tuple(labels))
-    interface.show(menu)
-    from coach.conversation import Progress
-
+    menu(interface.console, resumable, dialogues)
+    prompt = Choose("menu", None, "", tuple(labels))
     while True:
         try:
-            raw = interface.read(menu, Progress("coach · keuzemenu"))
+            raw = interface.read(
+                prompt, Progress("coach · kies een nummer, of Ctrl-D om te stoppen")
+            )
         except (EOFError, KeyboardInterrupt):
             return 0
-        chosen = pick_option(raw, labels)
-        if isinstance(chosen, Invalid):
-            interface.notice(messages.invalid(chosen), "warning")
+        command = parse_command(raw)
+        if command in (Command.STOP, Command.PAUSE):
+            return 0
+        if command is not None:
+            interface.notice(messages.MENU_HELP, "quiet")
             continue
-        break
+        chosen = pick_option(raw, labels)
+        if not isinstance(chosen, Invalid):
+            break
+        interface.notice(messages.invalid(chosen), "warning")
     store = settings.store()
     try:
         if chosen < len(unfinished):
             outcome = _resume(store, store.session(unfinished[chosen].id))
         else:
-            entry = entries[chosen - len(unfinished)]
-            dialogue = entry.dialogue
-            assert dialogue is not None
+            dialogue = dialogues[chosen - len(unfinished)]
             conversation = Conversation.begin(dialogue, store, _interface(dialogue))
             outcome = conversation.run()
     finally:

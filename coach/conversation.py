@@ -41,8 +41,11 @@ class Interface(Protocol):
 
     def show(self, step: Step) -> None: ...
 
-    def read(self, prompt: Prompt, progress: Progress, default: str = "") -> str:
-        """The user's answer; raises EOFError (Ctrl-D, end of input) or KeyboardInterrupt."""
+    def read(self, prompt: Prompt, progress: Progress, default: str = "", warning: str = "") -> str:
+        """The user's answer; raises EOFError (Ctrl-D, end of input) or KeyboardInterrupt.
+
+        `default` is text to edit (a revised or refused answer), `warning` why it is back.
+        """
         ...
 
     def notice(self, text: str, tone: str = "info") -> None:
@@ -76,6 +79,7 @@ class Conversation:
         self.session_id = session_id
         self.engine = engine
         self._prefill = ""
+        self._warning = ""
         self._pending: Advance | None = None
 
     @classmethod
@@ -131,8 +135,8 @@ class Conversation:
         while not self.engine.finished:
             prompt = self.engine.prompt
             assert prompt is not None
-            raw = self.interface.read(prompt, self._progress(prompt), self._prefill)
-            self._prefill = ""
+            raw = self.interface.read(prompt, self._progress(prompt), self._prefill, self._warning)
+            self._prefill = self._warning = ""
             outcome = self._handle(prompt, raw)
             if outcome is not None:
                 return outcome
@@ -165,9 +169,10 @@ class Conversation:
         else:
             result = self.engine.answer(raw)
         if isinstance(result, Invalid):
-            self.interface.notice(messages.invalid(result), "warning")
+            message = messages.invalid(result)
+            self.interface.notice(message, "warning")
             if result.reason == "too_long":
-                self._prefill = raw
+                self._prefill, self._warning = raw, message
             return None
         self._commit(result, raw)
         self._show(result.steps)

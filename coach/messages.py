@@ -5,6 +5,11 @@ from __future__ import annotations
 from coach.commands import DESCRIPTIONS, ENGLISH, Command
 from coach.steps import Choose, Invalid, Prompt, Scale
 
+MENU_HELP = (
+    "Typ het nummer van wat je wilt doen, en Enter. Stoppen kan met /stop of Ctrl-D. "
+    "coach --help laat alle commando's zien."
+)
+
 SUBMIT_HELP = (
     "Enter verstuurt je antwoord. Een nieuwe regel begin je met Alt+Enter (of Esc en dan Enter)"
 )
@@ -34,6 +39,8 @@ def invalid(result: Invalid) -> str:
             "Wil je het zo laten, verstuur het dan nog een keer."
         )
     if reason == "no_such_option":
+        if d["count"] == 1:
+            return "Typ 1 om te kiezen."
         return f"Kies een nummer van 1 tot {d['count']}, of typ (een deel van) een keuze."
     if reason == "ambiguous":
         options = " of ".join(f"‘{option}’" for option in d["options"])

@@ -241,7 +241,7 @@ def test_home_option_wins_over_the_environment(run_cli: Run, tmp_path: Path) -> 
 def test_menu_starts_a_conversation(run_cli: Run) -> None:
     result = run_cli(input="1\nPaul\n")
     assert result.code == 0
-    assert "Waar wil je aan werken?" in result.out
+    assert "Welkom bij coach." in result.out and "Een nieuw gesprek" in result.out
     assert "Met wie ga je het gesprek voeren?" in result.out
 
 

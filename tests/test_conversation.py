@@ -23,6 +23,7 @@ class FakeInterface:
         self.shown: list[str] = []
         self.notices: list[tuple[str, str]] = []
         self.defaults: list[str] = []
+        self.warnings: list[str] = []
         self.progress: list[Progress] = []
         self.saved_before_shown: list[bool] = []
 
@@ -33,8 +34,9 @@ class FakeInterface:
             texts = [turn.text for turn in self.store.transcript(sessions[0].id).turns]
             self.saved_before_shown.append(step.text in texts or not step.text)
 
-    def read(self, prompt: Prompt, progress: Progress, default: str = "") -> str:
+    def read(self, prompt: Prompt, progress: Progress, default: str = "", warning: str = "") -> str:
         self.defaults.append(default)
+        self.warnings.append(warning)
         self.progress.append(progress)
         if not self.answers:
             raise EOFError
@@ -146,6 +148,7 @@ def test_refused_answers_explain_and_too_long_ones_come_back(begin: Begin) -> No
     assert "leeg" in ui.notices[0][1]
     assert "20001 tekens" in ui.notices[1][1]
     assert ui.defaults[2] == "x" * 20_001  # nothing the user typed is lost
+    assert "20001 tekens" in ui.warnings[2]  # and the reason stays in view
 
 
 def test_a_failed_save_shows_the_answer_that_was_not_saved(

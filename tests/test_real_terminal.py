@@ -7,6 +7,7 @@ tests start `python -m coach` in a pty, type like a user, and look at the screen
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ COLS, ROWS = 100, 60
 
 
 class Terminal:
-    def __init__(self, args: list[str], home: Path) -> None:
+    def __init__(self, args: list[str], home: Path, **extra_env: str) -> None:
         env = {
             **os.environ,
             "COACH_HOME": str(home),
@@ -31,6 +32,7 @@ class Terminal:
             "LINES": str(ROWS),
         }
         env.pop("NO_COLOR", None)
+        env.update(extra_env)
         self.screen = pyte.Screen(COLS, ROWS)
         self.stream = pyte.ByteStream(self.screen)
         self.raw = b""
@@ -92,8 +94,8 @@ def terminals(coach_home: Path) -> Iterator[list[Terminal]]:
             terminal.child.terminate(force=True)
 
 
-def start(terminals: list[Terminal], home: Path, *args: str) -> Terminal:
-    terminal = Terminal(list(args), home)
+def start(terminals: list[Terminal], home: Path, *args: str, **env: str) -> Terminal:
+    terminal = Terminal(list(args), home, **env)
     terminals.append(terminal)
     return terminal
 
@@ -164,3 +166,15 @@ def test_multi_line_answers_and_hostile_text(terminals: list[Terminal], coach_ho
     assert term.exit_status() == 0
     assert user_answers(coach_home) == [hostile, "regel een\nregel twee"]
     assert b"\x1b[2J" not in term.raw.split(b"Waar wil je")[-1]
+
+
+def test_no_color_means_no_colour_anywhere(terminals: list[Terminal], coach_home: Path) -> None:
+    term = start(terminals, coach_home, "run", "buiv", "--met", "Paul", NO_COLOR="1")
+    term.wait_for("Waar wil je het met Paul over hebben?")
+    term.answer("het overleg")
+    term.wait_for("Stap 1 van 4 · Beleven")
+    colours = re.findall(rb"\x1b\[[0-9;]*m", term.raw)
+    assert colours, "the test must see the styling codes it checks"
+    for code in colours:
+        numbers = [int(n) for n in code[2:-1].split(b";") if n]
+        assert not [n for n in numbers if 30 <= n <= 49 or 90 <= n <= 107], code

@@ -15,7 +15,7 @@ from rich.console import Console
 from coach.conversation import Progress
 from coach.model import Dialogue
 from coach.steps import Ask, CardLine, Choose, End, Say, Scale
-from coach.ui.terminal import LineReader, PromptReader, TerminalInterface, make_console
+from coach.ui.terminal import Bar, LineReader, PromptReader, TerminalInterface, make_console
 from coach.visible import visible
 
 
@@ -110,23 +110,23 @@ def test_plain_reader_reads_lines_and_echoes_them_visibly() -> None:
 def test_plain_reader_replaces_invalid_utf8_and_says_so() -> None:
     console = recorded()
     reader = LineReader(io.BytesIO(b"caf\xe9\n"), console)
-    assert reader.read("", "") == "caf\ufffd"
+    assert reader.read(Bar("", ""), "") == "caf\ufffd"
     assert "geen UTF-8" in output(console)
 
 
 def test_prompt_reader_enter_sends_and_alt_enter_adds_a_line(pipe: PipeInput) -> None:
     pipe.send_text("eerste regel\x1b\rtweede regel\r")
-    assert PromptReader().read("T", "") == "eerste regel\ntweede regel"
+    assert PromptReader().read(Bar("T", ""), "") == "eerste regel\ntweede regel"
 
 
 def test_prompt_reader_offers_the_previous_answer_for_editing(pipe: PipeInput) -> None:
     pipe.send_text(" en meer\r")
-    assert PromptReader().read("T", "oud antwoord") == "oud antwoord en meer"
+    assert PromptReader().read(Bar("T", ""), "oud antwoord") == "oud antwoord en meer"
 
 
 def test_prompt_reader_keeps_pasted_text_whole(pipe: PipeInput) -> None:
     pipe.send_text("\x1b[200~regel een\nregel twee\x1b[201~\r")
-    assert PromptReader().read("T", "") == "regel een\nregel twee"
+    assert PromptReader().read(Bar("T", ""), "") == "regel een\nregel twee"
 
 
 @pytest.mark.parametrize(("keys", "error"), [("\x03", KeyboardInterrupt), ("\x04", EOFError)])
@@ -135,4 +135,4 @@ def test_prompt_reader_ctrl_c_and_ctrl_d(
 ) -> None:
     pipe.send_text(keys)
     with pytest.raises(error):
-        PromptReader().read("T", "")
+        PromptReader().read(Bar("T", ""), "")

@@ -9,6 +9,7 @@ Alt+Enter adds a line). When standard input is not a terminal, each line is one 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from typing import IO, Any, Protocol, cast
 
 from rich.console import Console
@@ -26,8 +27,17 @@ TEXT_WIDTH = 78
 _TONES = {"info": "", "quiet": "dim", "warning": "yellow", "error": "bold red"}
 
 
+@dataclass(frozen=True)
+class Bar:
+    """The bottom bar while an answer is typed: where you are, which keys, what went wrong."""
+
+    title: str
+    keys: str
+    warning: str = ""
+
+
 class Reader(Protocol):
-    def read(self, toolbar: str, default: str) -> str: ...
+    def read(self, bar: Bar, default: str) -> str: ...
 
 
 def make_console(file: IO[str] | None = None) -> Console:
@@ -72,14 +82,14 @@ class TerminalInterface:
         elif isinstance(step, End):
             self._end(step)
 
-    def read(self, prompt: Prompt, progress: Progress, default: str = "") -> str:
-        toolbar = _toolbar(progress)
+    def read(self, prompt: Prompt, progress: Progress, default: str = "", warning: str = "") -> str:
+        bar = Bar(_toolbar(progress), _keys(prompt), warning)
         if default and self.echo:
             self.console.print(
                 Text("(je vorige antwoord was: " + visible(default) + ")", style="dim")
             )
         try:
-            answer = self.reader.read(toolbar, default)
+            answer = self.reader.read(bar, default)
         except (EOFError, KeyboardInterrupt):
             if not self.echo:  # on a terminal the cursor still stands on the prompt line
                 self.console.print()
@@ -157,6 +167,12 @@ def _scale_legend(step: Scale) -> str:
     )
 
 
+def _keys(prompt: Prompt) -> str:
+    if isinstance(prompt, Choose | Scale):
+        return "typ een nummer · /hulp"
+    return "Enter versturen · Alt+Enter nieuwe regel · /hulp"
+
+
 def _toolbar(progress: Progress) -> str:
     parts = [progress.title]
     if progress.step is not None:
@@ -171,7 +187,7 @@ class LineReader:
         self.stream = stream
         self.console = console
 
-    def read(self, toolbar: str, default: str) -> str:
+    def read(self, bar: Bar, default: str) -> str:
         line = self.stream.readline()
         if not line:
             raise EOFError
@@ -218,20 +234,22 @@ class PromptReader:
             style=_prompt_style(),
         )
 
-    def read(self, toolbar: str, default: str) -> str:
+    def read(self, bar: Bar, default: str) -> str:
         from prompt_toolkit.formatted_text import FormattedText
 
-        bar = FormattedText(
-            [
-                ("class:bottom-toolbar.title", f" {toolbar} "),
-                ("class:bottom-toolbar", " Enter versturen · Alt+Enter nieuwe regel · /hulp "),
-            ]
+        toolbar = FormattedText(
+            [("class:bottom-toolbar.title", f" {bar.title} ")]
+            + (
+                [("class:bottom-toolbar.warning", f" {bar.warning} ")]
+                if bar.warning
+                else [("class:bottom-toolbar", f" {bar.keys} ")]
+            )
         )
         placeholder = FormattedText([("class:placeholder", "typ je antwoord")])
         answer: str = self.session.prompt(
             FormattedText([("class:prompt", "› ")]),
             default=default,
-            bottom_toolbar=bar,
+            bottom_toolbar=toolbar,
             placeholder=placeholder,
         )
         return answer
@@ -246,6 +264,7 @@ def _prompt_style() -> Any:
             "placeholder": "ansibrightblack italic",
             "bottom-toolbar": "noreverse bg:ansibrightblack fg:ansiwhite",
             "bottom-toolbar.title": "noreverse bg:ansicyan fg:ansiblack bold",
+            "bottom-toolbar.warning": "noreverse bg:ansiyellow fg:ansiblack",
         }
     )
 

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from coach.catalog import Entry
 from coach.export import STATUS_NL
-from coach.model import SessionInfo, Transcript
+from coach.model import Dialogue, SessionInfo, Transcript
 from coach.timefmt import local_time
 from coach.visible import visible
 
@@ -33,6 +33,33 @@ def dialogue_list(console: Console, entries: Sequence[Entry]) -> None:
         table.add_row(entry.name, about, visible(entry.dialogue.duration))
         table.add_row("", "", "")
     console.print(table)
+
+
+def menu(console: Console, resumable: Sequence[str], dialogues: Sequence[Dialogue]) -> None:
+    """The start menu: sessions to resume, then conversations to begin, numbered together."""
+    console.print(Text("Welkom bij coach.", style="bold"))
+    console.print()
+    number = 0
+    if resumable:
+        console.print(Text("Verder waar je was", style="bold cyan"))
+        for label in resumable:
+            number += 1
+            console.print(Text.assemble((f"  {number:>2}  ", "cyan"), visible(label)))
+        console.print()
+    if dialogues:
+        console.print(Text("Een nieuw gesprek", style="bold cyan"))
+        grid = Table.grid(padding=(0, 0, 1, 0))
+        grid.add_column(no_wrap=True)
+        grid.add_column(max_width=72)
+        for dialogue in dialogues:
+            number += 1
+            about = Text(visible(dialogue.title), style="bold")
+            if dialogue.duration:
+                about.append(f" · {visible(dialogue.duration)}", style="dim")
+            about.append("\n" + visible(dialogue.description.strip()))
+            grid.add_row(Text(f"  {number:>2}  ", style="cyan"), about)
+        console.print(grid)
+        console.print()
 
 
 def session_list(console: Console, sessions: Sequence[SessionInfo]) -> None:
