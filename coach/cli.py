@@ -16,15 +16,37 @@ import click
 
 from coach import __version__, catalog, click_nl, messages
 from coach.conversation import Conversation, Outcome
-from coach.errors import CoachError, DialogueError, UsageError
-from coach.home import resolve_home
-from coach.model import Dialogue, SessionInfo
+from coach.errors import CoachError, DialogueError, UsageError, os_reason
+from coach.home import DATABASE_NAME, resolve_home
+from coach.model import Dialogue, SessionInfo, Transcript
 from coach.steps import Choose, Invalid
 from coach.store import Store
 
 click_nl.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 90}
+
+
+class _Command(click.Command):
+    """A command whose usage line speaks Dutch too (`[OPTIES]`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("context_settings", CONTEXT)
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        super().__init__(*args, **kwargs)
+
+
+class _Group(click.Group):
+    """A group of Dutch commands; its subgroups are of the same kind."""
+
+    command_class = _Command
+    group_class = type
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("context_settings", CONTEXT)
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        kwargs.setdefault("subcommand_metavar", "COMMANDO [ARGUMENTEN]...")
+        super().__init__(*args, **kwargs)
 
 
 class _Settings:
@@ -34,6 +56,11 @@ class _Settings:
     def store(self) -> Store:
         return Store.open(resolve_home(self.home))
 
+    def existing_store(self) -> Store | None:
+        """The store if there is one: looking at transcripts never creates a database."""
+        home = resolve_home(self.home)
+        return Store.open(home) if (home / DATABASE_NAME).exists() else None
+
 
 def _settings(ctx: click.Context) -> _Settings:
     settings = ctx.find_object(_Settings)
@@ -41,7 +68,7 @@ def _settings(ctx: click.Context) -> _Settings:
     return settings
 
 
-@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.group(cls=_Group, invoke_without_command=True, subcommand_metavar="[COMMANDO] ...")
 @click.option(
     "--home",
     metavar="MAP",
@@ -60,16 +87,16 @@ def cli(ctx: click.Context, home: str | None, traceback: bool) -> None:
 
     \b
     Voorbeelden:
-      coach                     het keuzemenu
-      coach run buiv --met Paul een gesprek voorbereiden met Paul
-      coach resume              verder met je laatste gepauzeerde gesprek
+      coach                        het keuzemenu
+      coach run buiv --met Paul    een gesprek met Paul voorbereiden
+      coach resume                 verder met je laatste gepauzeerde gesprek
     """
     ctx.obj = _Settings(home)
     if ctx.invoked_subcommand is None:
         ctx.exit(_menu(_settings(ctx)))
 
 
-@cli.command("list", context_settings=CONTEXT)
+@cli.command("list")
 def list_command() -> None:
     """Toon de gesprekken die je kunt voeren.
 
@@ -86,14 +113,16 @@ def list_command() -> None:
     dialogue_list(make_console(), entries)
 
 
-@cli.command("run", context_settings=CONTEXT)
+@cli.command("run")
 @click.argument("name", metavar="NAAM")
 @click.option(
     "--met", "subject", metavar="WIE", help="Met wie het gesprek is (een voornaam of rol)."
 )
 @click.pass_context
 def run_command(ctx: click.Context, name: str, subject: str | None) -> None:
-    """Voer een gesprek: NAAM uit coach list, of het pad naar een dialoogbestand.
+    """Voer een gesprek.
+
+    NAAM komt uit coach list, of is het pad naar een dialoogbestand.
 
     Op een terminal verstuurt Enter je antwoord en begint Alt+Enter een nieuwe regel.
     Komt de invoer niet van een terminal, dan is elke regel één antwoord.
@@ -124,7 +153,7 @@ def run_command(ctx: click.Context, name: str, subject: str | None) -> None:
     ctx.exit(_finish(outcome, store))
 
 
-@cli.command("resume", context_settings=CONTEXT)
+@cli.command("resume")
 @click.argument("session", metavar="[SESSIE]", required=False)
 @click.pass_context
 def resume_command(ctx: click.Context, session: str | None) -> None:
@@ -137,7 +166,9 @@ def resume_command(ctx: click.Context, session: str | None) -> None:
       coach resume
       coach resume 12
     """
-    store = _settings(ctx).store()
+    store = _settings(ctx).existing_store()
+    if store is None:
+        raise CoachError(*_NOTHING_TO_RESUME)
     try:
         info = _session_to_resume(store, session)
         outcome = _resume(store, info)
@@ -146,7 +177,7 @@ def resume_command(ctx: click.Context, session: str | None) -> None:
     ctx.exit(_finish(outcome, store))
 
 
-@cli.command("validate", context_settings=CONTEXT)
+@cli.command("validate")
 @click.argument("paths", metavar="[PAD]...", nargs=-1)
 def validate_command(paths: tuple[str, ...]) -> None:
     """Controleer dialogen op fouten, met bestand en regel.
@@ -178,7 +209,7 @@ def validate_command(paths: tuple[str, ...]) -> None:
         raise SystemExit(1)
 
 
-@cli.group("transcripts", context_settings=CONTEXT)
+@cli.group("transcripts")
 def transcripts_group() -> None:
     """Bekijk en exporteer je bewaarde gesprekken.
 
@@ -190,7 +221,7 @@ def transcripts_group() -> None:
     """
 
 
-@transcripts_group.command("list", context_settings=CONTEXT)
+@transcripts_group.command("list")
 @click.option(
     "--status",
     type=click.Choice(["active", "paused", "stopped", "completed"]),
@@ -215,23 +246,26 @@ def transcripts_list(ctx: click.Context, status: str | None, limit: int) -> None
     from coach.ui.terminal import make_console
     from coach.ui.views import session_list
 
-    store = _settings(ctx).store()
-    try:
-        sessions = store.sessions([status] if status else None, limit)
-    finally:
-        store.close()
     console = make_console()
+    store = _settings(ctx).existing_store()
+    sessions = []
+    if store is not None:
+        try:
+            sessions = store.sessions([status] if status else None, limit)
+        finally:
+            store.close()
     if not sessions:
-        console.print(f"Nog geen gesprekken bewaard in {store.path}.")
+        where = resolve_home(_settings(ctx).home) / DATABASE_NAME
+        console.print(f"Nog geen gesprekken bewaard in {where}.")
         return
     session_list(console, sessions)
 
 
-@transcripts_group.command("show", context_settings=CONTEXT)
+@transcripts_group.command("show")
 @click.argument("session", metavar="SESSIE")
 @click.pass_context
 def transcripts_show(ctx: click.Context, session: str) -> None:
-    """Toon één gesprek, met de vervolgvragen en waarom ze gesteld werden.
+    """Toon één gesprek, met de vervolgvragen gemarkeerd.
 
     \b
     Voorbeeld:
@@ -240,15 +274,10 @@ def transcripts_show(ctx: click.Context, session: str) -> None:
     from coach.ui.terminal import make_console
     from coach.ui.views import transcript
 
-    store = _settings(ctx).store()
-    try:
-        record = store.transcript(_session_number(session))
-    finally:
-        store.close()
-    transcript(make_console(), record)
+    transcript(make_console(), _transcript(ctx, session))
 
 
-@transcripts_group.command("export", context_settings=CONTEXT)
+@transcripts_group.command("export")
 @click.argument("session", metavar="SESSIE")
 @click.option(
     "--format",
@@ -280,11 +309,7 @@ def transcripts_export(
     """
     from coach.export import to_json, to_markdown
 
-    store = _settings(ctx).store()
-    try:
-        record = store.transcript(_session_number(session))
-    finally:
-        store.close()
+    record = _transcript(ctx, session)
     text = to_json(record) if fmt == "json" else to_markdown(record)
     if output is None:
         sys.stdout.write(text)
@@ -294,6 +319,17 @@ def transcripts_export(
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+
+def _transcript(ctx: click.Context, session: str) -> Transcript:
+    number = _session_number(session)
+    store = _settings(ctx).existing_store()
+    if store is None:
+        raise UsageError(f"er is geen sessie {number}", "er zijn nog geen gesprekken bewaard")
+    try:
+        return store.transcript(number)
+    finally:
+        store.close()
 
 
 def _interface(dialogue: Dialogue | None) -> Any:
@@ -344,18 +380,26 @@ def _session_to_resume(store: Store, session: str | None) -> SessionInfo:
         return info
     unfinished = store.unfinished()
     if not unfinished:
-        raise CoachError(
-            "er is geen gepauzeerd gesprek om mee verder te gaan",
-            "begin een nieuw gesprek met coach run NAAM (coach list toont ze)",
-        )
+        raise CoachError(*_NOTHING_TO_RESUME)
     others = unfinished[1:]
-    if others:
-        numbers = ", ".join(str(info.id) for info in others[:5])
+    if len(others) == 1:
         click.echo(
-            f"Er zijn meer gepauzeerde gesprekken ({numbers}); kies er een met coach resume NUMMER."
+            f"Je hebt nog een gepauzeerd gesprek: sessie {others[0].id}, {describe(others[0])}. "
+            f"Dat kies je met coach resume {others[0].id}.\n"
         )
-        click.echo(f"Nu verder met sessie {unfinished[0].id}: {describe(unfinished[0])}.\n")
+    elif others:
+        numbers = ", ".join(str(info.id) for info in others[:-1]) + f" en {others[-1].id}"
+        click.echo(
+            f"Je hebt nog meer gepauzeerde gesprekken: sessies {numbers}. "
+            "Kies er een met coach resume NUMMER.\n"
+        )
     return unfinished[0]
+
+
+_NOTHING_TO_RESUME = (
+    "er is geen gepauzeerd gesprek om mee verder te gaan",
+    "begin een nieuw gesprek met coach run NAAM (coach list toont ze)",
+)
 
 
 def _resume(store: Store, info: SessionInfo) -> Outcome:
@@ -422,11 +466,11 @@ def _menu(settings: _Settings) -> int:
     prompt = Choose("menu", None, "", tuple(labels))
     while True:
         try:
-            raw = interface.read(
-                prompt, Progress("coach · kies een nummer, of Ctrl-D om te stoppen")
-            )
-        except (EOFError, KeyboardInterrupt):
+            raw = interface.read(prompt, Progress("coach"))
+        except EOFError:
             return 0
+        except KeyboardInterrupt:
+            return 130
         command = parse_command(raw)
         if command in (Command.STOP, Command.PAUSE):
             return 0
@@ -492,7 +536,7 @@ def _write_private(path: Path, text: str, force: bool) -> None:
     except FileExistsError:
         raise UsageError(f"{path} bestaat al", "kies een andere naam, of gebruik --force") from None
     except OSError as exc:
-        raise CoachError(f"kan {path} niet schrijven ({exc.strerror or exc})") from None
+        raise CoachError(f"kan {path} niet schrijven ({os_reason(exc)})") from None
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.chmod(path, 0o600)

@@ -57,8 +57,8 @@ _PLURAL = {
         "De optie {name!r} heeft {nargs} waarden nodig.",
     ),
     "{value!r} is not {choice}.": (
-        "{value!r} is niet {choice}.",
-        "{value!r} is niet een van {choices}.",
+        "{value!r} kan hier niet; alleen {choice}.",
+        "{value!r} kan hier niet; kies uit {choices}.",
     ),
 }
 

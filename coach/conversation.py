@@ -21,9 +21,8 @@ from coach.engine import Engine
 from coach.errors import StoreError
 from coach.expr import Value
 from coach.model import Dialogue
-from coach.steps import Advance, Invalid, Prompt, Rewind, Step
+from coach.steps import Advance, CardLine, Invalid, Prompt, Rewind, Step
 from coach.store import Store
-from coach.templates import as_text
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,14 @@ class Interface(Protocol):
 
     def notice(self, text: str, tone: str = "info") -> None:
         """A message about the conversation; tone is info, warning, error or quiet."""
+        ...
+
+    def card(self, title: str, lines: tuple[CardLine, ...]) -> None:
+        """The answers so far, laid out like the closing card."""
+        ...
+
+    def draft(self) -> str:
+        """What was typed but not sent when reading was interrupted ('' if nothing)."""
         ...
 
 
@@ -112,7 +119,9 @@ class Conversation:
         cls, dialogue: Dialogue, store: Store, interface: Interface, session_id: int
     ) -> Conversation:
         engine = Engine.restore(dialogue, store.state(session_id))
-        return cls(dialogue, store, interface, session_id, engine)
+        conversation = cls(dialogue, store, interface, session_id, engine)
+        conversation._prefill = store.draft(session_id)
+        return conversation
 
     def run(self) -> Outcome:
         """Show, ask and save until the end, a pause or a stop."""
@@ -130,12 +139,18 @@ class Conversation:
             self._pending = None
         else:
             prompt = self.engine.prompt
-            if prompt is not None:
+            base = self.engine.base_prompt()
+            if prompt is not None and base is not None:
+                if getattr(prompt, "probe", False):  # a follow-up needs its question above it
+                    self.interface.show(base)
                 self.interface.show(prompt)
+            if self._prefill:
+                self.interface.notice(messages.DRAFT_BACK, "quiet")
         while not self.engine.finished:
             prompt = self.engine.prompt
             assert prompt is not None
-            raw = self.interface.read(prompt, self._progress(prompt), self._prefill, self._warning)
+            default = self._prefill or prompt.previous
+            raw = self.interface.read(prompt, self._progress(prompt), default, self._warning)
             self._prefill = self._warning = ""
             outcome = self._handle(prompt, raw)
             if outcome is not None:
@@ -157,7 +172,11 @@ class Conversation:
             self.interface.notice(messages.help_text(prompt, prompt.help), "quiet")
             return None
         if command is Command.SUMMARY:
-            self.interface.notice(self._summary(), "quiet")
+            title, lines = self.engine.card_so_far()
+            if lines:
+                self.interface.card(title or "Je antwoorden tot nu toe", lines)
+            else:
+                self.interface.notice("Er staat nog niets op je gesprekskaart.", "quiet")
             return None
         if command is Command.BACK:
             self._rewind(self.engine.undo())
@@ -216,9 +235,11 @@ class Conversation:
     def _pause(self, interrupted: bool = False) -> Outcome:
         if self.engine.finished:
             return Outcome(self.session_id, "completed", interrupted)
-        self._set_status("paused")
+        draft = self.interface.draft() if interrupted else ""
+        with _signals_deferred():
+            self.store.set_status(self.session_id, "paused", draft=draft)
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP): saved all the same
-            self.interface.notice(messages.paused(self.session_id))
+            self.interface.notice(messages.paused(self.session_id, bool(draft)))
         return Outcome(self.session_id, "paused", interrupted)
 
     def _set_status(self, status: str) -> None:
@@ -231,24 +252,6 @@ class Conversation:
             return Progress(self.dialogue.title)
         index, phase = position
         return Progress(self.dialogue.title, index, len(self.dialogue.phases), phase.title)
-
-    def _summary(self) -> str:
-        answers = self.engine.answers
-        lines = []
-        for name in _answer_order(self.dialogue):
-            if name in answers:
-                label = name[:1].upper() + name[1:].replace("_", " ").replace("-", " ")
-                lines.append(f"{label}: {as_text(answers[name])}")
-        return "\n".join(lines) if lines else "Je hebt nog geen vragen beantwoord."
-
-
-def _answer_order(dialogue: Dialogue) -> list[str]:
-    order: list[str] = []
-    for node in dialogue.nodes:
-        name = getattr(node, "into", None)
-        if isinstance(name, str) and name not in order:
-            order.append(name)
-    return order
 
 
 @contextmanager

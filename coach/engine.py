@@ -97,6 +97,28 @@ class Engine:
     def can_undo(self) -> bool:
         return bool(self.history)
 
+    def base_prompt(self) -> Prompt | None:
+        """The question itself, also while one of its follow-up questions waits."""
+        if self.state.node is None:
+            return None
+        return self._prompt_for(self.dialogue.node(self.state.node))
+
+    def card_so_far(self) -> tuple[str, tuple[CardLine, ...]]:
+        """The closing card as far as it is filled in: its title and the answered lines."""
+        for node in self.dialogue.nodes:
+            if isinstance(node, m.End) and node.summary:
+                title = self._render(node.title) if node.title is not None else ""
+                lines = tuple(
+                    CardLine(item.label, self._render(item.text))
+                    for item in node.summary
+                    if all(
+                        self.state.answers.get(name) not in (None, "")
+                        for name in item.text.template.names()
+                    )
+                )
+                return title, lines
+        return "", ()
+
     # -- acting ----------------------------------------------------------------------------
 
     def start(self) -> Advance:
@@ -246,23 +268,25 @@ class Engine:
 
     def _prompt_for(self, node: m.Node) -> Prompt:
         help_text = self._help(node)
+        text = self._render(node.text) if isinstance(node, m.QUESTION_TYPES) else ""
+        earlier = self.state.answers.get(node.into) if isinstance(node, m.QUESTION_TYPES) else None
+        previous = "" if earlier is None or isinstance(earlier, tuple) else str(earlier)
         if isinstance(node, m.Ask):
-            return Ask(node.id, node.phase, self._render(node.text), node.optional, help=help_text)
+            return Ask(node.id, node.phase, text, node.optional, help=help_text, previous=previous)
         if isinstance(node, m.Choose):
             labels = tuple(self._render(option.label) for option in node.options)
-            return Choose(
-                node.id, node.phase, self._render(node.text), labels, node.optional, help_text
-            )
+            return Choose(node.id, node.phase, text, labels, node.optional, help_text, previous)
         assert isinstance(node, m.Scale)
         return Scale(
             node.id,
             node.phase,
-            self._render(node.text),
+            text,
             node.low,
             node.high,
             node.labels,
             node.optional,
             help_text,
+            previous,
         )
 
     def _walk(self, node_id: str | None, turns: list[Turn], steps: list[Step]) -> None:
@@ -337,8 +361,11 @@ class Engine:
         self._push(raw)
         turns: list[Turn] = []
         if probing:
+            pending = self.state.probing.pending
+            assert pending is not None
             earlier = self.state.answers.get(node.into)
-            self.state.answers[node.into] = f"{earlier}\n{raw}" if isinstance(earlier, str) else raw
+            replace = node.probes[pending].replace or not isinstance(earlier, str)
+            self.state.answers[node.into] = raw if replace else f"{earlier}\n{raw}"
             self.state.probing.pending = None
             self._emit(turns, node, "probe", "user", raw)
         else:

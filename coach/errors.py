@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,3 +64,21 @@ class UsageError(CoachError):
     """The command was called in a way that cannot work (unknown dialogue, session, ...)."""
 
     exit_code = 2
+
+
+_OS_REASONS = {
+    errno.ENOENT: "die map of dat bestand bestaat niet",
+    errno.EACCES: "geen toestemming",
+    errno.EPERM: "geen toestemming",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EROFS: "alleen-lezen",
+    errno.EISDIR: "dat is een map",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EEXIST: "bestaat al",
+    errno.ENAMETOOLONG: "de naam is te lang",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Dutch (the system's own words only as a fallback)."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)

@@ -107,7 +107,8 @@ def _markdown_turn(turn: TranscriptTurn) -> list[str]:
         title = turn.value.get("title") or "Gesprekskaart"
         out += [f"### {escape_markdown(str(title))}", ""]
         for label_text, text in turn.value["card"]:
-            body = escape_markdown(str(text).strip()).replace("\n", " ")
+            # A line break inside a list item: two spaces, then the indented next line.
+            body = escape_markdown(str(text).strip()).replace("\n", "  \n  ")
             out.append(f"- **{escape_markdown(str(label_text))}:** {body}")
         out.append("")
     return out

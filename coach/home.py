@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from coach.errors import StoreError
+from coach.errors import StoreError, os_reason
 
 DATABASE_NAME = "coach.db"
 
@@ -42,7 +42,7 @@ def ensure_home(home: Path) -> Path:
         ) from None
     except OSError as exc:
         raise StoreError(
-            f"kan de map {home} niet maken ({exc.strerror or exc})",
+            f"kan de map {home} niet maken ({os_reason(exc)})",
             "kies met --home of COACH_HOME een map waarin je mag schrijven",
         ) from None
     return home

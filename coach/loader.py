@@ -286,7 +286,7 @@ class _Builder:
             text = self._phrase(item.get("ask"), (*where, "ask"))
             if when is None or text is None:
                 raise _Skip
-            probes.append(Probe(when, text, self._loc(where)))
+            probes.append(Probe(when, text, self._loc(where), replace=item.get("replace") is True))
         return tuple(probes)
 
     def _options(self, raw: dict[str, Any], path: JsonPath) -> tuple[Option, ...]:

@@ -84,14 +84,21 @@ def resume_hint(session_id: int) -> str:
     return f"Ga later verder met: coach resume {session_id}"
 
 
-def paused(session_id: int) -> str:
-    return f"Gepauzeerd. Je antwoorden zijn bewaard. {resume_hint(session_id)}"
+DRAFT_BACK = "Je was dit aan het typen toen je stopte; het staat hieronder klaar."
+
+
+def paused(session_id: int, draft: bool = False) -> str:
+    if draft:
+        kept = "Je antwoorden en wat je aan het typen was, zijn bewaard."
+    else:
+        kept = "Je antwoorden zijn bewaard."
+    return f"Gepauzeerd. {kept} {resume_hint(session_id)}"
 
 
 def stopped(session_id: int) -> str:
     return (
-        f"Gestopt. Je antwoorden tot nu toe zijn bewaard in sessie {session_id}; "
-        f"coach transcripts show {session_id} laat ze zien."
+        f"Gestopt. Je antwoorden zijn bewaard in sessie {session_id}: coach transcripts show "
+        f"{session_id} laat ze zien, en met coach resume {session_id} kun je toch nog verder."
     )
 
 

@@ -66,6 +66,7 @@ class Probe:
     when: Condition
     text: Phrase
     loc: Location
+    replace: bool = False  # the answer to this follow-up replaces the answer so far
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ class Ask:
     optional: bool = False
     probe: bool = False  # a follow-up question on the answer just given
     help: str | None = None
+    previous: str = ""  # the answer already given here (a question asked again), to edit
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Choose:
     options: tuple[str, ...]
     optional: bool = False
     help: str | None = None
+    previous: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Scale:
     labels: tuple[tuple[int, str], ...] = ()
     optional: bool = False
     help: str | None = None
+    previous: str = ""
 
 
 @dataclass(frozen=True)

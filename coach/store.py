@@ -52,6 +52,7 @@ def _create_v1(db: Database) -> None:
             "updated_at": str,
             "ended_at": str,
             "state": str,
+            "draft": str,
         },
         pk="id",
         not_null=[
@@ -177,7 +178,7 @@ class Store:
         with self._writing():
             self._insert_turns(session_id, turns, now)
             self.db.execute(
-                "UPDATE sessions SET state = ?, status = ?, updated_at = ?, "
+                "UPDATE sessions SET state = ?, status = ?, updated_at = ?, draft = NULL, "
                 "ended_at = coalesce(?, ended_at), subject = coalesce(?, subject) WHERE id = ?",
                 [json.dumps(state, ensure_ascii=False), status, now, ended, subject, session_id],
             )
@@ -189,16 +190,23 @@ class Store:
                 "DELETE FROM turns WHERE session_id = ? AND seq > ?", [session_id, keep_turns]
             )
             self.db.execute(
-                "UPDATE sessions SET state = ?, status = 'active', updated_at = ? WHERE id = ?",
+                "UPDATE sessions SET state = ?, status = 'active', updated_at = ?, draft = NULL "
+                "WHERE id = ?",
                 [json.dumps(state, ensure_ascii=False), self.clock(), session_id],
             )
 
-    def set_status(self, session_id: int, status: str) -> None:
+    def set_status(self, session_id: int, status: str, draft: str | None = None) -> None:
+        """Change the status; `draft` keeps an answer that was being typed when it stopped."""
         with self._writing():
             self.db.execute(
-                "UPDATE sessions SET status = ?, updated_at = ? WHERE id = ?",
-                [status, self.clock(), session_id],
+                "UPDATE sessions SET status = ?, updated_at = ?, draft = ? WHERE id = ?",
+                [status, self.clock(), draft or None, session_id],
             )
+
+    def draft(self, session_id: int) -> str:
+        """The unfinished answer saved when the session was interrupted ('' if none)."""
+        rows = list(self._query("SELECT draft FROM sessions WHERE id = ?", [session_id]))
+        return str(rows[0]["draft"] or "") if rows else ""
 
     # -- reading ---------------------------------------------------------------------------
 

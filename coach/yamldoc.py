@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from coach.errors import DialogueError, Issue
+from coach.errors import DialogueError, Issue, os_reason
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -77,7 +77,7 @@ def read_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
     except IsADirectoryError:
         raise DialogueError([_issue(name, 1, "FILE_NOT_FOUND", "dit is een map")]) from None
     except OSError as exc:
-        message = f"kan het bestand niet lezen ({exc.strerror or exc})"
+        message = f"kan het bestand niet lezen ({os_reason(exc)})"
         raise DialogueError([_issue(name, 1, "FILE_UNREADABLE", message)]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise DialogueError([_issue(name, 1, "FILE_TOO_LARGE", _too_large(len(raw)))])

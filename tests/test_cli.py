@@ -88,15 +88,15 @@ def test_hostile_answers_are_shown_literally_and_stored_unchanged(run_cli: Run) 
 
 
 def test_end_of_input_pauses_and_resume_continues(run_cli: Run) -> None:
-    first = run_cli("run", "buiv", "--met", "Paul", input="het overleg\n")
+    first = run_cli("run", "buiv", "--met", "Paul", input="het overleg van dinsdag met de sectie\n")
     assert first.code == 0
     assert "Gepauzeerd" in first.out and "coach resume 1" in first.out
     listing = run_cli("transcripts", "list")
-    assert re.search(r"1\s+Beleven.*Paul\s+gepauzeerd", listing.out)
+    assert re.search(r"1\s+buiv\s+Paul\s+gepauzeerd", listing.out)
     second = run_cli("resume", input="\n".join(STRONG_BUIV[2:]) + "\n")
     assert second.code == 0, second.err
     assert "Verder met sessie 1" in second.out
-    assert "Je laatste antwoord was: het overleg" in second.out
+    assert "Je laatste antwoord was: het overleg van dinsdag met de sectie" in second.out
     assert "Gesprekskaart" in second.out
     assert run_cli("resume").code == 1  # nothing left to resume
 
@@ -110,10 +110,16 @@ def test_resume_a_completed_session_says_so(run_cli: Run) -> None:
 
 
 def test_show_marks_follow_up_questions(run_cli: Run) -> None:
-    run_cli("run", "buiv", "--met", "Paul", input="het overleg\nHij was weer arrogant.\n")
+    run_cli(
+        "run",
+        "buiv",
+        "--met",
+        "Paul",
+        input="het overleg van dinsdag met de sectie\nHij was weer arrogant.\n",
+    )
     shown = run_cli("transcripts", "show", "1").out
     assert "↳ Je schrijft ‘arrogant’" in shown
-    assert "(vervolgvraag op ‘arrogant’)" in shown
+    assert "(vervolgvraag)" in shown
 
 
 def test_export_markdown_to_a_private_file(run_cli: Run, tmp_path: Path) -> None:
@@ -205,7 +211,7 @@ def test_usage_errors_are_dutch(run_cli: Run) -> None:
     result = run_cli("transcripts", "show", "abc")
     assert result.code == 2 and "'abc' is geen sessienummer" in result.err
     result = run_cli("transcripts", "export", "1", "--format", "pdf")
-    assert result.code == 2 and "is niet een van" in result.err
+    assert result.code == 2 and "'pdf' kan hier niet; kies uit 'json', 'md'." in result.err
 
 
 def test_unknown_session_is_a_clear_error(run_cli: Run) -> None:
@@ -246,7 +252,7 @@ def test_menu_starts_a_conversation(run_cli: Run) -> None:
 
 
 def test_menu_offers_to_resume(run_cli: Run) -> None:
-    run_cli("run", "buiv", "--met", "Paul", input="het overleg\n")
+    run_cli("run", "buiv", "--met", "Paul", input="het overleg van dinsdag met de sectie\n")
     result = run_cli(input="1\n")
     assert "Verder met sessie 1: Beleven, Uitleven, Inleven, Voorleven met Paul" in result.out
 
@@ -278,3 +284,38 @@ def test_version(run_cli: Run) -> None:
 
     result = run_cli("--version")
     assert result.code == 0 and result.out.strip() == f"coach, versie {__version__}"
+
+
+def test_looking_at_transcripts_never_creates_a_database(run_cli: Run, coach_home: Path) -> None:
+    assert run_cli("transcripts", "list").code == 0
+    assert run_cli("transcripts", "show", "1").code == 2
+    assert run_cli("resume").code == 1
+    assert not (coach_home / "coach.db").exists()
+
+
+def test_resume_names_the_other_paused_session(run_cli: Run) -> None:
+    run_cli("run", "buiv", "--met", "Mark", input="")
+    run_cli("run", "buiv", "--met", "Paul", input="")
+    result = run_cli("resume", input="")
+    assert (
+        "Je hebt nog een gepauzeerd gesprek: sessie 1, Beleven, Uitleven, Inleven, Voorleven met Mark"
+        in result.out
+    )
+    assert "coach resume 1" in result.out
+    assert "Verder met sessie 2" in result.out
+
+
+def test_export_into_a_missing_folder_says_why_in_dutch(run_cli: Run, tmp_path: Path) -> None:
+    run_cli("run", "buiv", input="Paul\n")
+    result = run_cli("transcripts", "export", "1", "--output", str(tmp_path / "weg" / "x.json"))
+    assert result.code == 1
+    assert "die map of dat bestand bestaat niet" in result.err
+
+
+def test_markdown_keeps_line_breaks_inside_card_lines(run_cli: Run) -> None:
+    answers = list(STRONG_BUIV)
+    answers[2] = "Hij was weer arrogant."
+    answers.insert(3, "Dinsdag zei hij dat de andere scholen hun problemen zelf veroorzaken.")
+    run_cli("run", "buiv", input="\n".join(answers) + "\n")
+    text = run_cli("transcripts", "export", "1", "--format", "md").out
+    assert "- **Beleven:** Hij was weer arrogant.  \n  Dinsdag zei hij" in text

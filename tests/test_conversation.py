@@ -10,7 +10,7 @@ import pytest
 from coach.conversation import Conversation, Progress
 from coach.errors import StoreError
 from coach.model import Dialogue
-from coach.steps import Prompt, Step
+from coach.steps import CardLine, Prompt, Step
 from coach.store import Store
 
 
@@ -26,6 +26,8 @@ class FakeInterface:
         self.warnings: list[str] = []
         self.progress: list[Progress] = []
         self.saved_before_shown: list[bool] = []
+        self.cards: list[tuple[str, list[tuple[str, str]]]] = []
+        self.typing = ""  # what was "typed" when an interruption comes
 
     def show(self, step: Step) -> None:
         self.shown.append(step.text)
@@ -47,6 +49,12 @@ class FakeInterface:
 
     def notice(self, text: str, tone: str = "info") -> None:
         self.notices.append((tone, text))
+
+    def card(self, title: str, lines: tuple[CardLine, ...]) -> None:
+        self.cards.append((title, [(line.label, line.text) for line in lines]))
+
+    def draft(self) -> str:
+        return self.typing
 
 
 @pytest.fixture
@@ -132,8 +140,32 @@ def test_help_summary_and_unknown_commands_do_not_move_on(begin: Begin) -> None:
     tones = [tone for tone, _ in ui.notices]
     assert tones[:4] == ["quiet", "quiet", "warning", "quiet"]
     assert "/terug (/back)" in ui.notices[0][1]
-    assert "nog geen vragen" in ui.notices[1][1]
+    assert "nog niets op je gesprekskaart" in ui.notices[1][1]
     assert "/bestaatniet is geen commando" in ui.notices[2][1]
+
+
+def test_summary_shows_the_card_so_far(begin: Begin) -> None:
+    conversation, ui = begin(
+        ["Paul", "Hij zei dat ons plan niet deugt.", "/samenvatting", "/pauze"]
+    )
+    conversation.run()
+    assert ui.cards == [("Kaart voor Paul", [("Wat", "Hij zei dat ons plan niet deugt.")])]
+
+
+def test_what_was_being_typed_at_ctrl_c_comes_back_on_resume(
+    begin: Begin, store: Store, mini: Dialogue
+) -> None:
+    conversation, ui = begin(["Paul", KeyboardInterrupt])
+    ui.typing = "half getypt antwoord"
+    outcome = conversation.run()
+    assert "wat je aan het typen was" in ui.notices[-1][1]
+    interface = FakeInterface(store, ["/pauze"])
+    Conversation.resume(mini, store, interface, outcome.session_id).run()
+    assert interface.defaults[0] == "half getypt antwoord"
+    assert (
+        "quiet",
+        "Je was dit aan het typen toen je stopte; het staat hieronder klaar.",
+    ) in interface.notices
 
 
 def test_an_answer_that_starts_with_a_slash_is_still_an_answer(begin: Begin, store: Store) -> None:
@@ -172,6 +204,10 @@ def test_resume_continues_at_the_same_question(begin: Begin, store: Store, mini:
     interface = FakeInterface(store, ["Hij keek weg toen ik sprak.", "7"])
     resumed = Conversation.resume(mini, store, interface, outcome.session_id)
     assert resumed.run().status == "completed"
-    assert interface.shown[0] == "Je schrijft ‘arrogant’. Wat deed Paul precies?"
+    # the follow-up question is shown below its own question, so "precies" has something to refer to
+    assert interface.shown[:2] == [
+        "Wat gebeurde er met Paul?",
+        "Je schrijft ‘arrogant’. Wat deed Paul precies?",
+    ]
     seqs = [t.seq for t in store.transcript(outcome.session_id).turns]
     assert seqs == list(range(1, len(seqs) + 1))

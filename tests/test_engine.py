@@ -280,3 +280,64 @@ def test_the_engine_imports_no_terminal_storage_or_yaml_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+REPLACING = """\
+id: r
+version: 1
+title: R
+description: d
+nodes:
+  opening:
+    ask: Met welke vraag open je?
+    probes:
+      - when: matches(answer, "^(vind|ben|is)\\b")
+        ask: Kun je hem open stellen?
+        replace: true
+      - when: words(answer) < 4
+        ask: Wat nog meer?
+  terug:
+    choose: Klaar?
+    options: [Ja, {label: Nog eens, goto: opening}]
+  einde:
+    end: Klaar.
+    summary: [opening]
+"""
+
+
+def test_a_replacing_follow_up_replaces_the_answer() -> None:
+    dialogue = load_dialogue_text(REPLACING)
+    engine = play(dialogue, ["Vind je het overleg zinvol?", "Hoe kijk jij terug op het overleg?"])
+    assert engine.answers["opening"] == "Hoe kijk jij terug op het overleg?"
+
+
+def test_an_adding_follow_up_adds_to_the_answer() -> None:
+    dialogue = load_dialogue_text(REPLACING)
+    engine = play(dialogue, ["Hoe gaat het?", "En met de klas?"])
+    assert engine.answers["opening"] == "Hoe gaat het?\nEn met de klas?"
+
+
+def test_a_question_asked_again_offers_the_earlier_answer() -> None:
+    dialogue = load_dialogue_text(REPLACING)
+    engine = play(dialogue, ["Hoe kijk jij terug op het overleg van dinsdag?"])
+    assert isinstance(engine.prompt, Choose) and engine.prompt.previous == ""
+    accepted(engine.answer("nog eens"))
+    assert isinstance(engine.prompt, Ask)
+    assert engine.prompt.previous == "Hoe kijk jij terug op het overleg van dinsdag?"
+
+
+def test_the_card_so_far_has_only_answered_lines(mini: Dialogue) -> None:
+    engine = play(mini, ["Paul"])
+    assert engine.card_so_far() == ("Kaart voor Paul", ())
+    engine = play(mini, ["Paul", "Hij zei dat ons plan niet deugt."])
+    _, lines = engine.card_so_far()
+    assert [(line.label, line.text) for line in lines] == [
+        ("Wat", "Hij zei dat ons plan niet deugt.")
+    ]
+
+
+def test_base_prompt_is_the_question_behind_a_follow_up(mini: Dialogue) -> None:
+    engine = play(mini, ["Paul", "arrogant"])
+    assert engine.prompt is not None and engine.prompt.text.startswith("Je schrijft")
+    base = engine.base_prompt()
+    assert base is not None and base.text == "Wat gebeurde er met Paul?"

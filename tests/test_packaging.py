@@ -65,7 +65,7 @@ def test_python_dash_m_coach_runs_and_exits_cleanly(tmp_path: Path) -> None:
     env = {**os.environ, "COACH_HOME": str(tmp_path / "home")}
     done = subprocess.run(
         [sys.executable, "-m", "coach", "run", "buiv", "--met", "Paul"],
-        input="het overleg\n",
+        input="het overleg van dinsdag met de sectie\n",
         env=env,
         capture_output=True,
         text=True,

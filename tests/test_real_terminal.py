@@ -61,11 +61,11 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
 
-    def wait_for(self, needle: str, timeout: float = 15) -> str:
+    def wait_for(self, needle: str, timeout: float = 15, count: int = 1) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.pump()
-            if needle in self.text():
+            if self.text().count(needle) >= count:
                 return self.text()
             time.sleep(0.05)
         raise AssertionError(f"{needle!r} not on screen:\n{self.text()}")
@@ -115,23 +115,25 @@ def test_revise_pause_and_resume_in_a_real_terminal(
     term.wait_for("Met wie ga je het gesprek voeren?")
     term.answer("Paul")
     term.wait_for("Waar wil je het met Paul over hebben?")
-    term.answer("het overleg")
+    term.answer("het overleg van dinsdag met de sectie")
     term.wait_for("Denk aan één concreet moment")
-    term.wait_for("Stap 1 van 4 · Beleven")  # the bottom bar
+    term.wait_for(" Stap 1 van 4 · Beleven ")  # the bottom bar
     term.answer("/terug")
     term.wait_for("Je kunt je antwoord hieronder aanpassen.")
-    term.wait_for("› het overleg")  # the old answer, ready to edit
+    # the old answer, once as given and once in the prompt, ready to edit
+    term.wait_for("› het overleg van dinsdag met de sectie", count=2)
     term.child.send("\x15")  # Ctrl-U: clear the line
-    term.answer("de toetsweek")
+    term.answer("de afspraak over de toetsweek")
     term.wait_for("Denk aan één concreet moment")
     term.answer("/pauze")
     term.wait_for("coach resume 1")
     assert term.exit_status() == 0
-    assert user_answers(coach_home) == ["Paul", "de toetsweek"]
+    assert user_answers(coach_home) == ["Paul", "de afspraak over de toetsweek"]
 
     again = start(terminals, coach_home, "resume")
     screen = again.wait_for("Denk aan één concreet moment")
-    assert "Verder met sessie 1" in screen and "Je laatste antwoord was: de toetsweek" in screen
+    assert "Verder met sessie 1" in screen
+    assert "Je laatste antwoord was: de afspraak over de toetsweek" in screen
     again.answer("/pauze")
     assert again.exit_status() == 0
 
@@ -139,14 +141,24 @@ def test_revise_pause_and_resume_in_a_real_terminal(
 def test_ctrl_c_pauses_and_nothing_is_lost(terminals: list[Terminal], coach_home: Path) -> None:
     term = start(terminals, coach_home, "run", "buiv", "--met", "Paul")
     term.wait_for("Waar wil je het met Paul over hebben?")
-    term.answer("het overleg")
+    term.answer("het overleg van dinsdag met de sectie")
     term.wait_for("Denk aan één concreet moment")
     term.child.send("half getypt")
     term.child.sendintr()
     screen = term.wait_for("Gepauzeerd")
     assert "coach resume 1" in screen and "Traceback" not in screen
+    assert "wat je aan het typen was" in screen
     assert term.exit_status() == 130
-    assert user_answers(coach_home) == ["het overleg"]
+    assert user_answers(coach_home) == ["het overleg van dinsdag met de sectie"]
+
+    again = start(terminals, coach_home, "resume")
+    again.wait_for("Je was dit aan het typen toen je stopte")
+    again.wait_for("› half getypt")
+    again.answer(" over dinsdag, toen hij zei dat wij het zelf verknald hebben en ik stil werd")
+    again.wait_for("Uitleven · stap 2 van 4")
+    again.answer("/pauze")
+    assert again.exit_status() == 0
+    assert user_answers(coach_home)[-1].startswith("half getypt over dinsdag")
 
 
 def test_multi_line_answers_and_hostile_text(terminals: list[Terminal], coach_home: Path) -> None:
@@ -171,10 +183,17 @@ def test_multi_line_answers_and_hostile_text(terminals: list[Terminal], coach_ho
 def test_no_color_means_no_colour_anywhere(terminals: list[Terminal], coach_home: Path) -> None:
     term = start(terminals, coach_home, "run", "buiv", "--met", "Paul", NO_COLOR="1")
     term.wait_for("Waar wil je het met Paul over hebben?")
-    term.answer("het overleg")
+    term.answer("het overleg van dinsdag met de sectie")
     term.wait_for("Stap 1 van 4 · Beleven")
     colours = re.findall(rb"\x1b\[[0-9;]*m", term.raw)
     assert colours, "the test must see the styling codes it checks"
     for code in colours:
         numbers = [int(n) for n in code[2:-1].split(b";") if n]
         assert not [n for n in numbers if 30 <= n <= 49 or 90 <= n <= 107], code
+
+
+def test_ctrl_c_in_the_menu_exits_with_130(terminals: list[Terminal], coach_home: Path) -> None:
+    term = start(terminals, coach_home)
+    term.wait_for("Een nieuw gesprek")
+    term.child.sendintr()
+    assert term.exit_status() == 130

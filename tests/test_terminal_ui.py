@@ -98,7 +98,7 @@ def test_the_card_is_a_panel_with_every_line(mini: Dialogue) -> None:
 def test_plain_reader_reads_lines_and_echoes_them_visibly() -> None:
     console = recorded()
     reader = LineReader(io.BytesIO(b"eerste\r\ntweede \x1b[2J\n"), console)
-    ui = TerminalInterface(console, reader, echo=True)
+    ui = TerminalInterface(console, reader, plain=True)
     prompt = Ask("a", None, "?")
     assert ui.read(prompt, Progress("T")) == "eerste"
     assert ui.read(prompt, Progress("T")) == "tweede \x1b[2J"

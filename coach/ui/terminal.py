@@ -20,7 +20,7 @@ from rich.text import Text
 
 from coach.conversation import Progress
 from coach.model import Dialogue
-from coach.steps import Ask, Choose, End, Prompt, Say, Scale, Step
+from coach.steps import Ask, CardLine, Choose, End, Prompt, Say, Scale, Step
 from coach.visible import visible
 
 TEXT_WIDTH = 78
@@ -39,6 +39,8 @@ class Bar:
 class Reader(Protocol):
     def read(self, bar: Bar, default: str) -> str: ...
 
+    def draft(self) -> str: ...
+
 
 def make_console(file: IO[str] | None = None) -> Console:
     """The console coach prints with; NO_COLOR and non-terminal output are honoured by rich.
@@ -53,12 +55,16 @@ class TerminalInterface:
     """Shows steps and notices on a console and reads answers with a Reader."""
 
     def __init__(
-        self, console: Console, reader: Reader, dialogue: Dialogue | None = None, echo: bool = False
+        self,
+        console: Console,
+        reader: Reader,
+        dialogue: Dialogue | None = None,
+        plain: bool = False,
     ) -> None:
         self.console = console
         self.reader = reader
         self.dialogue = dialogue
-        self.echo = echo  # print each answer back (plain input, where the terminal did not)
+        self.plain = plain  # answers come as lines from a pipe or a file, not from a terminal
         self._phase: str | None = None
 
     # -- Interface -------------------------------------------------------------------------
@@ -84,25 +90,38 @@ class TerminalInterface:
 
     def read(self, prompt: Prompt, progress: Progress, default: str = "", warning: str = "") -> str:
         bar = Bar(_toolbar(progress), _keys(prompt), warning)
-        if default and self.echo:
-            self.console.print(
-                Text("(je vorige antwoord was: " + visible(default) + ")", style="dim")
-            )
-        try:
-            answer = self.reader.read(bar, default)
-        except (EOFError, KeyboardInterrupt):
-            if not self.echo:  # on a terminal the cursor still stands on the prompt line
-                self.console.print()
-            raise
-        if self.echo:
-            self.console.print(Text("› " + visible(answer), style="green"))
-        self.console.print()
+        if default and self.plain:  # nothing to edit in a pipe: at least show what was there
+            self.console.print(Text(f"(eerder antwoord: {visible(default)})", style="dim"))
+        answer = self.reader.read(bar, default)
+        # The terminal's own echo is erased (or there was none): print the answer back,
+        # wrapped at word boundaries and with control characters made visible.
+        if answer.strip():
+            grid = Table.grid()
+            grid.add_column(no_wrap=True, style="green")
+            grid.add_column()
+            grid.add_row("› ", Text(visible(answer)))
+            self.console.print(grid, width=self._width())
+            self.console.print()
         return answer
 
     def notice(self, text: str, tone: str = "info") -> None:
         text_line = Text(visible(text.strip()), style=_TONES.get(tone, ""))
         self.console.print(text_line, width=self._width(), soft_wrap=False)
         self.console.print()
+
+    def card(self, title: str, lines: tuple[CardLine, ...]) -> None:
+        grid = Table.grid(padding=(0, 2, 1, 0))
+        grid.add_column(style="bold cyan", no_wrap=True)
+        grid.add_column()
+        for line in lines:
+            grid.add_row(Text(visible(line.label)), Text(visible(line.text.strip())))
+        heading = Text(visible(title or "Gesprekskaart"), style="bold")
+        panel = Panel(grid, title=heading, title_align="left", border_style="cyan", padding=(1, 2))
+        self.console.print(panel, width=self._width())
+        self.console.print()
+
+    def draft(self) -> str:
+        return self.reader.draft()
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -134,25 +153,8 @@ class TerminalInterface:
 
     def _end(self, step: End) -> None:
         self._paragraph(step.text)
-        if not step.card:
-            return
-        grid = Table.grid(padding=(0, 2, 1, 0))
-        grid.add_column(style="bold cyan", no_wrap=True)
-        grid.add_column()
-        for line in step.card:
-            grid.add_row(Text(visible(line.label)), Text(visible(line.text.strip())))
-        title = Text(visible(step.title or "Gesprekskaart"), style="bold")
-        self.console.print(
-            Panel(
-                grid,
-                title=title,
-                title_align="left",
-                border_style="cyan",
-                padding=(1, 2),
-                width=self._width(),
-            )
-        )
-        self.console.print()
+        if step.card:
+            self.card(step.title, step.card)
 
 
 def _scale_legend(step: Scale) -> str:
@@ -174,10 +176,9 @@ def _keys(prompt: Prompt) -> str:
 
 
 def _toolbar(progress: Progress) -> str:
-    parts = [progress.title]
     if progress.step is not None:
-        parts.append(f"Stap {progress.step} van {progress.steps} · {progress.phase}")
-    return " · ".join(parts)
+        return f"Stap {progress.step} van {progress.steps} · {progress.phase}"
+    return progress.title
 
 
 class LineReader:
@@ -202,6 +203,9 @@ class LineReader:
                 )
             )
             return line.decode("utf-8", errors="replace")
+
+    def draft(self) -> str:
+        return ""  # a line from a pipe arrives whole or not at all
 
 
 class PromptReader:
@@ -232,7 +236,9 @@ class PromptReader:
             enable_suspend=False,
             color_depth=ColorDepth.from_env(),
             style=_prompt_style(),
+            erase_when_done=True,  # the answer is printed back, wrapped at word boundaries
         )
+        self._draft = ""
 
     def read(self, bar: Bar, default: str) -> str:
         from prompt_toolkit.formatted_text import FormattedText
@@ -246,13 +252,21 @@ class PromptReader:
             )
         )
         placeholder = FormattedText([("class:placeholder", "typ je antwoord")])
-        answer: str = self.session.prompt(
-            FormattedText([("class:prompt", "› ")]),
-            default=default,
-            bottom_toolbar=toolbar,
-            placeholder=placeholder,
-        )
+        self._draft = ""
+        try:
+            answer: str = self.session.prompt(
+                FormattedText([("class:prompt", "› ")]),
+                default=default,
+                bottom_toolbar=toolbar,
+                placeholder=placeholder,
+            )
+        except BaseException:  # Ctrl-C, Ctrl-D, a closed terminal: keep what was typed
+            self._draft = self.session.default_buffer.text
+            raise
         return answer
+
+    def draft(self) -> str:
+        return self._draft
 
 
 def _prompt_style() -> Any:
@@ -278,4 +292,4 @@ def interface_for(
     if stream.isatty() and sys.stdout.isatty():
         return TerminalInterface(console, PromptReader(), dialogue)
     binary = cast(IO[bytes], getattr(stream, "buffer", stream))
-    return TerminalInterface(console, LineReader(binary, console), dialogue, echo=True)
+    return TerminalInterface(console, LineReader(binary, console), dialogue, plain=True)

@@ -42,9 +42,13 @@ def menu(console: Console, resumable: Sequence[str], dialogues: Sequence[Dialogu
     number = 0
     if resumable:
         console.print(Text("Verder waar je was", style="bold cyan"))
+        grid = Table.grid()
+        grid.add_column(no_wrap=True)
+        grid.add_column(max_width=72)
         for label in resumable:
             number += 1
-            console.print(Text.assemble((f"  {number:>2}  ", "cyan"), visible(label)))
+            grid.add_row(Text(f"  {number:>2}  ", style="cyan"), Text(visible(label)))
+        console.print(grid)
         console.print()
     if dialogues:
         console.print(Text("Een nieuw gesprek", style="bold cyan"))
@@ -64,16 +68,16 @@ def menu(console: Console, resumable: Sequence[str], dialogues: Sequence[Dialogu
 
 def session_list(console: Console, sessions: Sequence[SessionInfo]) -> None:
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column("Nr", justify="right", style="cyan", no_wrap=True)
-    table.add_column("Gesprek", no_wrap=True, overflow="ellipsis", max_width=30)
-    table.add_column("Met", no_wrap=True, overflow="ellipsis", max_width=20)
+    table.add_column("Nr", justify="right", style="cyan", no_wrap=True, min_width=2)
+    table.add_column("Gesprek", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column("Met", no_wrap=True, overflow="ellipsis", max_width=18)
     table.add_column("Status", no_wrap=True)
     table.add_column("Laatst", no_wrap=True)
     table.add_column("Antw.", justify="right")
     for info in sessions:
         table.add_row(
             str(info.id),
-            visible(info.dialogue_title),
+            visible(info.dialogue_id),
             visible(info.subject or ""),
             STATUS_NL.get(info.status, info.status),
             local_time(info.updated_at),
@@ -87,17 +91,6 @@ def describe(info: SessionInfo) -> str:
     who = f" met {visible(info.subject)}" if info.subject else ""
     status = STATUS_NL.get(info.status, info.status)
     return f"{visible(info.dialogue_title)}{who} ({status}, {local_time(info.updated_at)})"
-
-
-def probe_reason(value: object) -> str:
-    """Why a follow-up question was asked, in a few words."""
-    if isinstance(value, dict) and value.get("match"):
-        return f"(vervolgvraag op ‘{visible(str(value['match']))}’)"
-    if isinstance(value, dict) and value.get("rule"):
-        rule = " ".join(str(value["rule"]).split())
-        rule = rule if len(rule) <= 70 else rule[:69] + "…"
-        return f"(vervolgvraag, regel: {visible(rule)})"
-    return "(vervolgvraag)"
 
 
 def transcript(console: Console, record: Transcript) -> None:
@@ -133,8 +126,7 @@ def transcript(console: Console, record: Transcript) -> None:
         label = Text("coach", style="cyan")
         body = Text(visible(turn.text.strip()))
         if turn.kind == "probe":
-            body = Text("↳ ", style="cyan") + body
-            body.append("\n" + probe_reason(turn.value), style="dim")
+            body = Text.assemble(("↳ ", "cyan"), body, ("  (vervolgvraag)", "dim"))
         if turn.kind == "end" and isinstance(turn.value, dict):
             for label_text, text in turn.value.get("card", []):
                 body.append(f"\n{visible(str(label_text))}: ", style="bold")
