@@ -46,11 +46,11 @@ def invalid(result: Invalid) -> str:
         options = " of ".join(f"‘{option}’" for option in d["options"])
         return f"Dat past bij meer dan één keuze: {options}. Typ het nummer."
     if reason in ("not_a_number", "out_of_range"):
-        return f"Typ een heel getal van {d['low']} tot {d['high']}."
+        return f"Typ een getal van {d['low']} tot {d['high']}."
     if reason == "not_optional":
         return "Deze vraag kun je niet overslaan. Een kort antwoord is ook goed."
     if reason == "no_probe":
-        return "/verder werkt bij een vervolgvraag; dit is de vraag zelf."
+        return "/verder kan alleen bij een vervolgvraag."
     if reason == "nothing_to_undo":
         return "Er is nog geen antwoord om te herzien."
     return "Dat ging niet."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -81,6 +82,8 @@ class Terminal:
             time.sleep(0.05)
         self.pump()
         self.child.close()
+        if self.child.signalstatus is not None:  # killed: report it the way a shell does
+            return 128 + int(self.child.signalstatus)
         assert self.child.exitstatus is not None, self.text()
         return int(self.child.exitstatus)
 
@@ -197,3 +200,39 @@ def test_ctrl_c_in_the_menu_exits_with_130(terminals: list[Terminal], coach_home
     term.wait_for("Een nieuw gesprek")
     term.child.sendintr()
     assert term.exit_status() == 130
+
+
+def test_a_closed_terminal_pauses_and_keeps_the_half_typed_answer(
+    terminals: list[Terminal], coach_home: Path
+) -> None:
+    term = start(terminals, coach_home, "run", "buiv", "--met", "Paul")
+    term.wait_for("Waar wil je het met Paul over hebben?")
+    term.answer("het overleg van dinsdag met de sectie")
+    term.wait_for("Denk aan één concreet moment")
+    term.child.send("half over dinsdag")
+    time.sleep(0.3)  # let the keys arrive before the terminal goes
+    term.child.kill(signal.SIGHUP)
+    term.exit_status()
+    store = Store.open(coach_home)
+    try:
+        assert store.session(1).status == "paused"
+        assert store.draft(1) == "half over dinsdag"
+    finally:
+        store.close()
+
+
+def test_a_killed_process_loses_no_answer_and_resumes_at_the_next_question(
+    terminals: list[Terminal], coach_home: Path
+) -> None:
+    term = start(terminals, coach_home, "run", "buiv", "--met", "Paul")
+    term.wait_for("Waar wil je het met Paul over hebben?")
+    term.answer("het overleg van dinsdag met de sectie")
+    term.wait_for("Denk aan één concreet moment")
+    term.child.kill(signal.SIGKILL)
+    assert term.exit_status() == 128 + signal.SIGKILL
+    assert user_answers(coach_home) == ["het overleg van dinsdag met de sectie"]
+    again = start(terminals, coach_home, "resume")
+    screen = again.wait_for("Denk aan één concreet moment")
+    assert "Verder met sessie 1" in screen
+    again.answer("/pauze")
+    assert again.exit_status() == 0
