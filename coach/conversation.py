@@ -8,11 +8,7 @@ commit in half (Ctrl-C, a closed terminal) wait until it is done.
 from __future__ import annotations
 
 import contextlib
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from types import FrameType
 from typing import Protocol
 
 from coach import messages
@@ -21,6 +17,7 @@ from coach.engine import Engine
 from coach.errors import StoreError
 from coach.expr import Value
 from coach.model import Dialogue
+from coach.signals import Interrupted, deferred, pausing_on_hangup
 from coach.steps import Advance, CardLine, Invalid, Prompt, Rewind, Step
 from coach.store import Store
 
@@ -58,10 +55,6 @@ class Interface(Protocol):
     def draft(self) -> str:
         """What was typed but not sent when reading was interrupted ('' if nothing)."""
         ...
-
-
-class Interrupted(BaseException):
-    """The terminal went away (SIGHUP) or coach was asked to stop (SIGTERM)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +97,7 @@ class Conversation:
             preset[dialogue.subject] = subject
         engine = Engine(dialogue, preset)
         advance = engine.start()
-        with _signals_deferred():
+        with deferred():
             session_id = store.create_session(
                 dialogue, engine.snapshot(), advance.turns, subject=subject, path=path
             )
@@ -125,7 +118,7 @@ class Conversation:
 
     def run(self) -> Outcome:
         """Show, ask and save until the end, a pause or a stop."""
-        with _terminal_signals():
+        with pausing_on_hangup():
             try:
                 return self._run()
             except (KeyboardInterrupt, Interrupted):
@@ -201,7 +194,7 @@ class Conversation:
         subject = self.engine.answers.get(self.dialogue.subject or "")
         status = "completed" if self.engine.finished else "active"
         try:
-            with _signals_deferred():
+            with deferred():
                 self.store.save(
                     self.session_id,
                     advance.turns,
@@ -222,7 +215,7 @@ class Conversation:
         if isinstance(result, Invalid):
             self.interface.notice(messages.invalid(result), "warning")
             return
-        with _signals_deferred():
+        with deferred():
             self.store.rewind(self.session_id, result.keep_turns, self.engine.snapshot())
         self.interface.notice("Je kunt je antwoord hieronder aanpassen.", "quiet")
         self.interface.show(result.prompt)
@@ -236,14 +229,14 @@ class Conversation:
         if self.engine.finished:
             return Outcome(self.session_id, "completed", interrupted)
         draft = self.interface.draft() if interrupted else ""
-        with _signals_deferred():
+        with deferred():
             self.store.set_status(self.session_id, "paused", draft=draft)
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP): saved all the same
             self.interface.notice(messages.paused(self.session_id, bool(draft)))
         return Outcome(self.session_id, "paused", interrupted)
 
     def _set_status(self, status: str) -> None:
-        with _signals_deferred():
+        with deferred():
             self.store.set_status(self.session_id, status)
 
     def _progress(self, prompt: Prompt) -> Progress:
@@ -252,48 +245,3 @@ class Conversation:
             return Progress(self.dialogue.title)
         index, phase = position
         return Progress(self.dialogue.title, index, len(self.dialogue.phases), phase.title)
-
-
-@contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Let a commit finish before Ctrl-C, SIGHUP or SIGTERM takes effect."""
-    caught: list[int] = []
-    names = [signal.SIGINT, *(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s)]
-
-    def remember(signum: int, frame: FrameType | None) -> None:
-        caught.append(signum)
-
-    try:
-        previous = {signum: signal.signal(signum, remember) for signum in names}
-    except ValueError:  # not the main thread (tests): nothing to defer
-        yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        if caught:
-            if caught[0] == signal.SIGINT:
-                raise KeyboardInterrupt
-            raise Interrupted
-
-
-@contextmanager
-def _terminal_signals() -> Iterator[None]:
-    """A closed terminal or a polite kill pauses the session like Ctrl-C does."""
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted
-
-    names = [s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s]
-    try:
-        previous = {signum: signal.signal(signum, stop) for signum in names}
-    except ValueError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

@@ -33,6 +33,19 @@ class Issue:
         return f"{head}\n  hint: {self.hint}" if self.hint else head
 
 
+class SourceError(Exception):
+    """A piece of authored text (a condition, a template) that cannot be parsed.
+
+    `column` is 1-based within that text; the loader turns it into an Issue with file and line.
+    """
+
+    def __init__(self, message: str, column: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.hint = hint
+
+
 class CoachError(Exception):
     """An error meant for the user: a clear Dutch message, never a traceback."""
 

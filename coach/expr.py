@@ -25,19 +25,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from coach.errors import SourceError
 from coach.text import strip_accents, word_count
 
 Value = str | int | float | bool | None | tuple["Value", ...]
 
 
-class ExprError(Exception):
-    """A condition that cannot be parsed; `column` is 1-based within the condition."""
-
-    def __init__(self, message: str, column: int, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.column = column
-        self.hint = hint
+class ExprError(SourceError):
+    """A condition that cannot be parsed."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -318,21 +319,10 @@ _SESSION_SQL = (
 
 
 def _session_info(row: dict[str, Any]) -> SessionInfo:
-    return SessionInfo(
-        id=row["id"],
-        uuid=row["uuid"],
-        dialogue_id=row["dialogue_id"],
-        dialogue_version=row["dialogue_version"],
-        dialogue_hash=row["dialogue_hash"],
-        dialogue_title=row["dialogue_title"],
-        dialogue_path=row["dialogue_path"],
-        subject=row["subject"],
-        status=row["status"],
-        started_at=row["started_at"],
-        updated_at=row["updated_at"],
-        ended_at=row["ended_at"],
-        answers=row["answers"],
-    )
+    return SessionInfo(**{name: row[name] for name in _SESSION_FIELDS})
+
+
+_SESSION_FIELDS = [field.name for field in fields(SessionInfo)]
 
 
 def _json_or_none(text: str | None) -> Any:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from coach.errors import SourceError
 from coach.expr import Value
 
 MISSING = "…"  # shown for an answer that was never given (skipped, or on another path)
@@ -29,14 +30,8 @@ _FIELD = re.compile(
 )
 
 
-class TemplateError(Exception):
-    """A template that cannot be parsed; `column` is 1-based within the template text."""
-
-    def __init__(self, message: str, column: int, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.column = column
-        self.hint = hint
+class TemplateError(SourceError):
+    """A template that cannot be parsed."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""Signals during a conversation: a commit always finishes, a closed terminal pauses.
+
+Ctrl-C (SIGINT), a closed terminal (SIGHUP) and a polite kill (SIGTERM) may arrive at any
+moment. While a turn is being committed they wait (`deferred`); at any other moment a
+hangup or termination raises `Interrupted` (`pausing_on_hangup`), which the conversation
+turns into a pause, as it does with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+Handler = Callable[[int, FrameType | None], None]
+
+_HANGUPS = [s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s is not None]
+
+
+class Interrupted(BaseException):
+    """The terminal went away (SIGHUP) or coach was asked to stop (SIGTERM)."""
+
+
+@contextmanager
+def _handled(signals: list[int], handler: Handler) -> Iterator[bool]:
+    """Install `handler` for `signals`, restore the old ones afterwards; yields False where
+    signals cannot be handled (outside the main thread), so nothing was installed."""
+    try:
+        previous = {signum: signal.signal(signum, handler) for signum in signals}
+    except ValueError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold Ctrl-C, SIGHUP and SIGTERM until the block is done, then act on the first one."""
+    caught: list[int] = []
+
+    def remember(signum: int, frame: FrameType | None) -> None:
+        caught.append(signum)
+
+    with _handled([signal.SIGINT, *_HANGUPS], remember):
+        yield
+    if caught:
+        if caught[0] == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Interrupted
+
+
+@contextmanager
+def pausing_on_hangup() -> Iterator[None]:
+    """Turn SIGHUP and SIGTERM into `Interrupted` while the block runs."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted
+
+    with _handled(_HANGUPS, stop):
+        yield
