@@ -187,6 +187,8 @@ class Conversation:
                 self._prefill, self._warning = raw, message
             return None
         self._commit(result, raw)
+        if not raw.strip() and command is None:  # Enter alone passed a question by
+            self.interface.notice(messages.passed_by(prompt), "quiet")
         self._show(result.steps)
         return None
 

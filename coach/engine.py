@@ -138,6 +138,14 @@ class Engine:
             return Invalid("finished")
         if len(raw) > MAX_ANSWER_CHARS:
             return Invalid("too_long", {"limit": MAX_ANSWER_CHARS, "length": len(raw)})
+        if not raw.strip():
+            # Nothing typed: a follow-up question or an optional one is passed by, like
+            # /verder or /overslaan; a required question asks again.
+            if self.state.probing.pending is not None:
+                return self.skip_probes()
+            if node.optional:
+                return self.skip()
+            return Invalid("empty")
         if isinstance(node, m.Ask):
             return self._answer_ask(node, raw)
         if isinstance(node, m.Choose):
@@ -349,8 +357,6 @@ class Engine:
 
     def _answer_ask(self, node: m.Ask, raw: str) -> Advance | Invalid:
         probing = self.state.probing.pending is not None
-        if not raw.strip():
-            return Invalid("empty", {"optional": node.optional and not probing, "probe": probing})
         limit = node.limits.max_chars
         if limit is not None and len(raw.strip()) > limit:
             return Invalid("too_long", {"limit": limit, "length": len(raw.strip())})
@@ -435,7 +441,7 @@ def pick_option(raw: str, labels: list[str]) -> int | Invalid:
     """Which option an answer means: its number, its label, or a clear part of the label."""
     wanted = fold(raw.strip()).rstrip(".)")
     if not wanted:
-        return Invalid("empty", {"optional": False, "probe": False})
+        return Invalid("empty")
     if wanted.isdigit():
         number = int(wanted)
         if 1 <= number <= len(labels):

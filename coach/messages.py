@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coach.commands import DESCRIPTIONS, ENGLISH, Command
-from coach.steps import Choose, Invalid, Prompt, Scale
+from coach.steps import Ask, Choose, Invalid, Prompt, Scale
 
 MENU_HELP = (
     "Typ het nummer van wat je wilt doen, en Enter. Stoppen kan met /stop of Ctrl-D. "
@@ -20,12 +20,6 @@ def invalid(result: Invalid) -> str:
     d = result.details
     reason = result.reason
     if reason == "empty":
-        if d.get("probe"):
-            return "Je antwoord is leeg. Schrijf iets, of typ /verder om door te gaan."
-        if d.get("optional"):
-            return (
-                "Je antwoord is leeg. Schrijf iets, of typ /overslaan om deze vraag over te slaan."
-            )
         return "Je antwoord is leeg. Schrijf een paar woorden; /hulp geeft uitleg."
     if reason == "too_long":
         return (
@@ -56,6 +50,13 @@ def invalid(result: Invalid) -> str:
     return "Dat ging niet."
 
 
+def passed_by(prompt: Prompt) -> str:
+    """Said when Enter alone skipped an optional question or a follow-up."""
+    if isinstance(prompt, Ask) and prompt.probe:
+        return "Geen vervolgvraag meer hier; door naar de volgende vraag."
+    return "Overgeslagen."
+
+
 def unknown_command(word: str) -> str:
     return f"/{word} is geen commando. Typ /hulp voor de lijst."
 
@@ -71,6 +72,12 @@ def help_text(prompt: Prompt, node_help: str | None) -> str:
         lines.append(f"Typ een getal van {prompt.low} tot {prompt.high}.")
     else:
         lines.append(SUBMIT_HELP + ".")
+    if isinstance(prompt, Ask) and prompt.probe:
+        lines.append(
+            "Dit is een vervolgvraag: Enter zonder tekst gaat door naar de volgende vraag."
+        )
+    elif prompt.optional:
+        lines.append("Deze vraag mag je overslaan: Enter zonder tekst, of /overslaan.")
     lines.append("")
     lines.append("Commando's (de Engelse namen werken ook):")
     for command in Command:

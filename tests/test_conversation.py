@@ -211,3 +211,10 @@ def test_resume_continues_at_the_same_question(begin: Begin, store: Store, mini:
     ]
     seqs = [t.seq for t in store.transcript(outcome.session_id).turns]
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_enter_alone_at_a_follow_up_says_what_happened(begin: Begin) -> None:
+    conversation, ui = begin(["Paul", "arrogant", "", "/pauze"])
+    conversation.run()
+    assert ("quiet", "Geen vervolgvraag meer hier; door naar de volgende vraag.") in ui.notices
+    assert ui.shown[-1] == "Hoe zeker ben je?"

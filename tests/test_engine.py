@@ -109,7 +109,20 @@ def test_verder_skips_the_rest_of_the_follow_ups(mini: Dialogue) -> None:
 
 def test_empty_answers_are_refused(mini: Dialogue) -> None:
     engine = play(mini, [])
-    assert engine.answer("   \n") == Invalid("empty", {"optional": False, "probe": False})
+    assert engine.answer("   \n") == Invalid("empty")
+
+
+def test_enter_alone_passes_by_a_follow_up_or_an_optional_question(mini: Dialogue) -> None:
+    engine = play(mini, ["Paul", "arrogant"])
+    advance = accepted(engine.answer(""))  # at the follow-up: like /verder
+    assert isinstance(advance.steps[-1], Scale)
+    dialogue = load_dialogue_text(
+        "id: s\nversion: 1\ntitle: S\ndescription: d\nnodes:\n  a:\n    ask: Mag overslaan?\n"
+        "    optional: true\n  b:\n    end: Klaar.\n"
+    )
+    engine = play(dialogue, [])
+    advance = accepted(engine.answer("  "))
+    assert advance.turns[0].kind == "skip" and engine.finished
 
 
 def test_overlong_answers_are_refused_with_numbers(mini: Dialogue) -> None:

@@ -170,6 +170,10 @@ def _scale_legend(step: Scale) -> str:
 
 
 def _keys(prompt: Prompt) -> str:
+    if isinstance(prompt, Ask) and prompt.probe:
+        return "Enter versturen (leeg: door naar de volgende vraag) · /hulp"
+    if prompt.optional:
+        return "Enter versturen (leeg: overslaan) · /hulp"
     if isinstance(prompt, Choose | Scale):
         return "typ een nummer · /hulp"
     return "Enter versturen · Alt+Enter nieuwe regel · /hulp"
