@@ -14,13 +14,9 @@ from typing import Any, NoReturn
 
 import click
 
-from coach import __version__, catalog, click_nl, messages
-from coach.conversation import Conversation, Outcome
-from coach.errors import CoachError, DialogueError, UsageError, os_reason
+from coach import __version__, app, catalog, click_nl
+from coach.errors import CoachError, DialogueError, UsageError
 from coach.home import DATABASE_NAME, resolve_home
-from coach.model import Dialogue, SessionInfo, Transcript
-from coach.steps import Choose, Invalid
-from coach.store import Store
 
 click_nl.install()
 
@@ -49,23 +45,10 @@ class _Group(click.Group):
         super().__init__(*args, **kwargs)
 
 
-class _Settings:
-    def __init__(self, home: str | None) -> None:
-        self.home = home
-
-    def store(self) -> Store:
-        return Store.open(resolve_home(self.home))
-
-    def existing_store(self) -> Store | None:
-        """The store if there is one: looking at transcripts never creates a database."""
-        home = resolve_home(self.home)
-        return Store.open(home) if (home / DATABASE_NAME).exists() else None
-
-
-def _settings(ctx: click.Context) -> _Settings:
-    settings = ctx.find_object(_Settings)
-    assert settings is not None
-    return settings
+def _home(ctx: click.Context) -> Path:
+    """The data folder chosen with --home, COACH_HOME or the platform default."""
+    root = ctx.find_root()
+    return resolve_home(root.params.get("home"))
 
 
 @click.group(cls=_Group, invoke_without_command=True, subcommand_metavar="[COMMANDO] ...")
@@ -91,9 +74,8 @@ def cli(ctx: click.Context, home: str | None, traceback: bool) -> None:
       coach run buiv --met Paul    een gesprek met Paul voorbereiden
       coach resume                 verder met je laatste gepauzeerde gesprek
     """
-    ctx.obj = _Settings(home)
     if ctx.invoked_subcommand is None:
-        ctx.exit(_menu(_settings(ctx)))
+        ctx.exit(app.menu(_home(ctx)))
 
 
 @cli.command("list")
@@ -139,18 +121,7 @@ def run_command(ctx: click.Context, name: str, subject: str | None) -> None:
         subject = subject.strip()
         if not subject or len(subject) > 80:
             raise UsageError("--met verwacht een naam of rol van hoogstens 80 tekens")
-    dialogue, path = catalog.load(name)
-    store = _settings(ctx).store()
-    try:
-        interface = _interface(dialogue)
-        shown_path = str(path.resolve()) if _is_local(path) else None
-        conversation = Conversation.begin(
-            dialogue, store, interface, subject=subject, path=shown_path
-        )
-        outcome = conversation.run()
-    finally:
-        store.close()
-    ctx.exit(_finish(outcome, store))
+    ctx.exit(app.run(_home(ctx), name, subject))
 
 
 @cli.command("resume")
@@ -166,15 +137,7 @@ def resume_command(ctx: click.Context, session: str | None) -> None:
       coach resume
       coach resume 12
     """
-    store = _settings(ctx).existing_store()
-    if store is None:
-        raise CoachError(*_NOTHING_TO_RESUME)
-    try:
-        info = _session_to_resume(store, session)
-        outcome = _resume(store, info)
-    finally:
-        store.close()
-    ctx.exit(_finish(outcome, store))
+    ctx.exit(app.resume(_home(ctx), session))
 
 
 @cli.command("validate")
@@ -191,22 +154,11 @@ def validate_command(paths: tuple[str, ...]) -> None:
       coach validate dialogues/mijn-gesprek.yaml
       coach validate dialogues/
     """
-    from coach.loader import inspect_dialogue
     from coach.ui.terminal import make_console
+    from coach.validation import files_to_check, validate
 
-    files = _yaml_files(paths)
-    console = make_console()
-    errors = warnings = broken = 0
-    for path in files:
-        result = inspect_dialogue(path, catalog.display(path))
-        for issue in result.issues:
-            console.print(issue.format())
-        errors += len(result.errors)
-        warnings += len(result.issues) - len(result.errors)
-        broken += bool(result.errors)
-    console.print(_validation_summary(len(files), errors, warnings, broken))
-    if errors:
-        raise SystemExit(1)
+    if not validate(files_to_check(paths), make_console().print):
+        click.get_current_context().exit(1)
 
 
 @cli.group("transcripts")
@@ -247,7 +199,7 @@ def transcripts_list(ctx: click.Context, status: str | None, limit: int) -> None
     from coach.ui.views import session_list
 
     console = make_console()
-    store = _settings(ctx).existing_store()
+    store = app.existing_store(_home(ctx))
     sessions = []
     if store is not None:
         try:
@@ -255,8 +207,7 @@ def transcripts_list(ctx: click.Context, status: str | None, limit: int) -> None
         finally:
             store.close()
     if not sessions:
-        where = resolve_home(_settings(ctx).home) / DATABASE_NAME
-        console.print(f"Nog geen gesprekken bewaard in {where}.")
+        console.print(f"Nog geen gesprekken bewaard in {_home(ctx) / DATABASE_NAME}.")
         return
     session_list(console, sessions)
 
@@ -274,7 +225,7 @@ def transcripts_show(ctx: click.Context, session: str) -> None:
     from coach.ui.terminal import make_console
     from coach.ui.views import transcript
 
-    transcript(make_console(), _transcript(ctx, session))
+    transcript(make_console(), app.transcript(_home(ctx), session))
 
 
 @transcripts_group.command("export")
@@ -307,239 +258,15 @@ def transcripts_export(
       coach transcripts export 12
       coach transcripts export 12 --format md --output gesprek.md
     """
-    from coach.export import to_json, to_markdown
+    from coach.export import to_json, to_markdown, write_private
 
-    record = _transcript(ctx, session)
+    record = app.transcript(_home(ctx), session)
     text = to_json(record) if fmt == "json" else to_markdown(record)
     if output is None:
         sys.stdout.write(text)
         return
-    _write_private(Path(output), text, force)
+    write_private(Path(output), text, force)
     click.echo(f"Geschreven naar {output}")
-
-
-# -- helpers ----------------------------------------------------------------------------------
-
-
-def _transcript(ctx: click.Context, session: str) -> Transcript:
-    number = _session_number(session)
-    store = _settings(ctx).existing_store()
-    if store is None:
-        raise UsageError(f"er is geen sessie {number}", "er zijn nog geen gesprekken bewaard")
-    try:
-        return store.transcript(number)
-    finally:
-        store.close()
-
-
-def _interface(dialogue: Dialogue | None) -> Any:
-    from coach.ui.terminal import interface_for
-
-    return interface_for(dialogue)
-
-
-def _is_local(path: Path) -> bool:
-    """Whether a dialogue comes from outside the shipped set (and must be found by path)."""
-    return not path.resolve().is_relative_to(catalog.shipped_dir().resolve())
-
-
-def _finish(outcome: Outcome, store: Store) -> int:
-    from coach.ui.terminal import make_console
-
-    console = make_console()
-    with contextlib.suppress(OSError):  # no terminal left to tell
-        console.print(
-            messages.saved_at(str(store.path)) + f" (sessie {outcome.session_id}).", style="dim"
-        )
-    return 130 if outcome.interrupted and outcome.status == "paused" else 0
-
-
-def _session_number(text: str) -> int:
-    try:
-        number = int(text.strip().lstrip("#"))
-    except ValueError:
-        raise UsageError(
-            f"'{text}' is geen sessienummer",
-            "coach transcripts list toont je sessies met hun nummers",
-        ) from None
-    if number < 1:
-        raise UsageError(f"'{text}' is geen sessienummer")
-    return number
-
-
-def _session_to_resume(store: Store, session: str | None) -> SessionInfo:
-    from coach.ui.views import describe
-
-    if session is not None:
-        info = store.session(_session_number(session))
-        if info.status == "completed":
-            raise CoachError(
-                f"sessie {info.id} is al afgerond",
-                f"coach transcripts show {info.id} laat het gesprek zien",
-            )
-        return info
-    unfinished = store.unfinished()
-    if not unfinished:
-        raise CoachError(*_NOTHING_TO_RESUME)
-    others = unfinished[1:]
-    if len(others) == 1:
-        click.echo(
-            f"Je hebt nog een gepauzeerd gesprek: sessie {others[0].id}, {describe(others[0])}. "
-            f"Dat kies je met coach resume {others[0].id}.\n"
-        )
-    elif others:
-        numbers = ", ".join(str(info.id) for info in others[:-1]) + f" en {others[-1].id}"
-        click.echo(
-            f"Je hebt nog meer gepauzeerde gesprekken: sessies {numbers}. "
-            "Kies er een met coach resume NUMMER.\n"
-        )
-    return unfinished[0]
-
-
-_NOTHING_TO_RESUME = (
-    "er is geen gepauzeerd gesprek om mee verder te gaan",
-    "begin een nieuw gesprek met coach run NAAM (coach list toont ze)",
-)
-
-
-def _resume(store: Store, info: SessionInfo) -> Outcome:
-    dialogue = _dialogue_of(info)
-    interface = _interface(dialogue)
-    if dialogue.content_hash != info.dialogue_hash:
-        interface.notice(
-            "Let op: dit gesprek is aangepast sinds je begon; je gaat verder in de nieuwe versie.",
-            "warning",
-        )
-    last = next(
-        (
-            turn
-            for turn in reversed(store.transcript(info.id).turns)
-            if turn.speaker == "user" and turn.kind != "skip"
-        ),
-        None,
-    )
-    who = f" met {info.subject}" if info.subject else ""
-    intro = f"Verder met sessie {info.id}: {info.dialogue_title}{who}."
-    if last is not None:
-        intro += f"\nJe laatste antwoord was: {_shorten(last.text)}"
-    interface.notice(intro, "quiet")
-    conversation = Conversation.resume(dialogue, store, interface, info.id)
-    return conversation.run()
-
-
-def _dialogue_of(info: SessionInfo) -> Dialogue:
-    if info.dialogue_path and Path(info.dialogue_path).is_file():
-        return catalog.load(info.dialogue_path)[0]
-    try:
-        return catalog.load(info.dialogue_id)[0]
-    except UsageError:
-        raise CoachError(
-            f"het gesprek '{info.dialogue_id}' van sessie {info.id} is niet meer te vinden",
-            f"je antwoorden staan nog in coach transcripts show {info.id}",
-        ) from None
-
-
-def _shorten(text: str, width: int = 120) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def _menu(settings: _Settings) -> int:
-    """The menu of `coach` without a command: resume something, or start something."""
-    from coach.commands import Command, parse_command
-    from coach.conversation import Progress
-    from coach.engine import pick_option
-    from coach.ui.views import describe, menu
-
-    store = settings.store()
-    try:
-        unfinished = store.unfinished()[:5]
-    finally:
-        store.close()
-    dialogues = [entry.dialogue for entry in catalog.entries() if entry.dialogue is not None]
-    if not dialogues and not unfinished:
-        raise CoachError("er zijn geen gesprekken gevonden", "is coach goed geïnstalleerd?")
-    resumable = [f"Verder met sessie {info.id}: {describe(info)}" for info in unfinished]
-    labels = resumable + [dialogue.title for dialogue in dialogues]
-    interface = _interface(None)
-    menu(interface.console, resumable, dialogues)
-    prompt = Choose("menu", None, "", tuple(labels))
-    while True:
-        try:
-            raw = interface.read(prompt, Progress("coach"))
-        except EOFError:
-            return 0
-        except KeyboardInterrupt:
-            return 130
-        command = parse_command(raw)
-        if command in (Command.STOP, Command.PAUSE):
-            return 0
-        if command is not None:
-            interface.notice(messages.MENU_HELP, "quiet")
-            continue
-        chosen = pick_option(raw, labels)
-        if not isinstance(chosen, Invalid):
-            break
-        interface.notice(messages.invalid(chosen), "warning")
-    store = settings.store()
-    try:
-        if chosen < len(unfinished):
-            outcome = _resume(store, store.session(unfinished[chosen].id))
-        else:
-            dialogue = dialogues[chosen - len(unfinished)]
-            conversation = Conversation.begin(dialogue, store, _interface(dialogue))
-            outcome = conversation.run()
-    finally:
-        store.close()
-    return _finish(outcome, store)
-
-
-def _yaml_files(paths: tuple[str, ...]) -> list[Path]:
-    if not paths:
-        return [path for folder in catalog.search_dirs() for path in _yaml_in(folder)]
-    files: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            files += _yaml_in(path)
-        elif path.exists() or path.suffix in catalog.SUFFIXES:
-            files.append(path)
-        else:
-            raise UsageError(f"{name} bestaat niet")
-    return files
-
-
-def _yaml_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix in catalog.SUFFIXES and p.is_file())
-
-
-def _validation_summary(files: int, errors: int, warnings: int, broken: int) -> str:
-    checked = f"{files} bestand{'en' if files != 1 else ''} gecontroleerd"
-    if not errors and not warnings:
-        return f"{checked}: geen fouten."
-    parts = []
-    if errors:
-        parts.append(
-            f"{errors} fout{'en' if errors != 1 else ''} in {broken} bestand"
-            f"{'en' if broken != 1 else ''}"
-        )
-    if warnings:
-        parts.append(f"{warnings} waarschuwing{'en' if warnings != 1 else ''}")
-    return f"{checked}: " + ", ".join(parts) + "."
-
-
-def _write_private(path: Path, text: str, force: bool) -> None:
-    """Write an export readable by this user only; never overwrite without --force."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
-    try:
-        descriptor = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise UsageError(f"{path} bestaat al", "kies een andere naam, of gebruik --force") from None
-    except OSError as exc:
-        raise CoachError(f"kan {path} niet schrijven ({os_reason(exc)})") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)
 
 
 # -- entry point ------------------------------------------------------------------------------

@@ -9,9 +9,12 @@ syntax in answers is escaped, so what the leader typed cannot reformat the docum
 from __future__ import annotations
 
 import json
+import os
 import re
+from pathlib import Path
 from typing import Any
 
+from coach.errors import CoachError, UsageError, os_reason
 from coach.model import Transcript, TranscriptTurn
 from coach.timefmt import local_time
 from coach.visible import visible
@@ -112,3 +115,17 @@ def _markdown_turn(turn: TranscriptTurn) -> list[str]:
             out.append(f"- **{escape_markdown(str(label_text))}:** {body}")
         out.append("")
     return out
+
+
+def write_private(path: Path, text: str, force: bool = False) -> None:
+    """Write an export readable by this user only; never overwrite unless `force`."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    try:
+        descriptor = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise UsageError(f"{path} bestaat al", "kies een andere naam, of gebruik --force") from None
+    except OSError as exc:
+        raise CoachError(f"kan {path} niet schrijven ({os_reason(exc)})") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)  # also when --force rewrote a file that was readable by others
