@@ -8,6 +8,7 @@ Alt+Enter adds a line). When standard input is not a terminal, each line is one 
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from typing import IO, Any, Protocol, cast
@@ -65,6 +66,8 @@ class TerminalInterface:
         self.reader = reader
         self.dialogue = dialogue
         self.plain = plain  # answers come as lines from a pipe or a file, not from a terminal
+        # A dumb terminal cannot erase what prompt-toolkit echoed: then we do not echo again.
+        self.echo = not (reader_is_dumb(reader))
         self._phase: str | None = None
 
     # -- Interface -------------------------------------------------------------------------
@@ -96,11 +99,12 @@ class TerminalInterface:
         # The terminal's own echo is erased (or there was none): print the answer back,
         # wrapped at word boundaries and with control characters made visible.
         if answer.strip():
-            grid = Table.grid()
-            grid.add_column(no_wrap=True, style="green")
-            grid.add_column()
-            grid.add_row("› ", Text(visible(answer)))
-            self.console.print(grid, width=self._width())
+            if self.echo:
+                grid = Table.grid()
+                grid.add_column(no_wrap=True, style="green")
+                grid.add_column()
+                grid.add_row("› ", Text(visible(answer)))
+                self.console.print(grid, width=self._width())
             self.console.print()
         return answer
 
@@ -285,6 +289,10 @@ def _prompt_style() -> Any:
             "bottom-toolbar.warning": "noreverse bg:ansiyellow fg:ansiblack",
         }
     )
+
+
+def reader_is_dumb(reader: Reader) -> bool:
+    return isinstance(reader, PromptReader) and os.environ.get("TERM") == "dumb"
 
 
 def interface_for(
