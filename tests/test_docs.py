@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
+import pytest
 from conftest import REPO, Result
 
 from coach.catalog import shipped_dir
@@ -78,6 +79,21 @@ def test_the_authoring_guide_example_is_a_working_dialogue(
     assert result.code == 0
     assert "Kun je een moment noemen?" in result.out
     assert "Terugblik op het gesprek met Sam" in result.out
+
+
+def test_the_guides_validation_example_is_what_validate_says(
+    tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guide = (REPO / "docs" / "authoring.md").read_text("utf-8")
+    example = code_blocks(guide, "yaml")[0]
+    broken = example.replace("    into: ander\n", "    into: ander\n    next: wat2\n", 1)
+    (tmp_path / "dialogues").mkdir()
+    (tmp_path / "dialogues" / "terugblik.yaml").write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("validate", "dialogues/terugblik.yaml")
+    expected = next(block for block in code_blocks(guide, "text") if "wat2" in block)
+    assert result.out == expected
+    assert result.code == 1
 
 
 def test_the_guide_names_every_issue_code() -> None:
