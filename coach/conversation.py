@@ -219,7 +219,7 @@ class Conversation:
             return
         with deferred():
             self.store.rewind(self.session_id, result.keep_turns, self.engine.snapshot())
-        self.interface.notice("Je kunt je antwoord hieronder aanpassen.", "quiet")
+        self.interface.notice(messages.REVISE, "quiet")
         self.interface.show(result.prompt)
         self._prefill = result.previous
 

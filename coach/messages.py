@@ -91,6 +91,8 @@ def resume_hint(session_id: int) -> str:
     return f"Ga later verder met: coach resume {session_id}"
 
 
+REVISE = "Geef je nieuwe antwoord. Je vorige staat klaar om aan te passen; Ctrl-U wist de regel."
+
 DRAFT_BACK = "Je was dit aan het typen toen je stopte; het staat hieronder klaar."
 
 

@@ -122,7 +122,7 @@ def test_revise_pause_and_resume_in_a_real_terminal(
     term.wait_for("Denk aan één concreet moment")
     term.wait_for(" Stap 1 van 4 · Beleven ")  # the bottom bar
     term.answer("/terug")
-    term.wait_for("Je kunt je antwoord hieronder aanpassen.")
+    term.wait_for("Geef je nieuwe antwoord.")
     # the old answer, once as given and once in the prompt, ready to edit
     term.wait_for("› het overleg van dinsdag met de sectie", count=2)
     term.child.send("\x15")  # Ctrl-U: clear the line
