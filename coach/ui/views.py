@@ -80,7 +80,7 @@ def session_list(console: Console, sessions: Sequence[SessionInfo]) -> None:
             visible(info.dialogue_id),
             visible(info.subject or ""),
             STATUS_NL.get(info.status, info.status),
-            local_time(info.updated_at),
+            local_time(info.updated_at, short=True),
             str(info.answers),
         )
     console.print(table)
