@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -10,10 +12,11 @@ from coach.timefmt import local_time
 
 
 @pytest.fixture(autouse=True)
-def amsterdam(monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-
+def amsterdam(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    yield
+    monkeypatch.undo()
     time.tzset()
 
 
