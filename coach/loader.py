@@ -42,13 +42,14 @@ from coach.text import reflow
 from coach.yamldoc import JsonPath, YamlDocument, format_path, parse_yaml, read_yaml_file
 
 KINDS = ("say", "ask", "choose", "scale", "branch", "end")
-_COMMON = {"phase", "when", "next", "optional", "help"}
+_FLOW = {"phase", "when", "next"}
+_QUESTION = _FLOW | {"into", "optional", "help"}
 _ALLOWED = {
-    "say": _COMMON | {"say"},
-    "ask": _COMMON | {"ask", "into", "limits", "probes", "max_probes"},
-    "choose": _COMMON | {"choose", "into", "options"},
-    "scale": _COMMON | {"scale", "into", "range", "labels"},
-    "branch": {"branch", "phase", "when", "next"},
+    "say": _FLOW | {"say"},
+    "ask": _QUESTION | {"ask", "limits", "probes", "max_probes"},
+    "choose": _QUESTION | {"choose", "options"},
+    "scale": _QUESTION | {"scale", "range", "labels"},
+    "branch": _FLOW | {"branch"},
     "end": {"end", "phase", "when", "title", "summary"},
 }
 RESERVED_NAMES = {
