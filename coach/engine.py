@@ -94,9 +94,6 @@ class Engine:
             )
         return self._prompt_for(node)
 
-    def can_undo(self) -> bool:
-        return bool(self.history)
-
     def base_prompt(self) -> Prompt | None:
         """The question itself, also while one of its follow-up questions waits."""
         if self.state.node is None:

@@ -30,7 +30,3 @@ def visible(text: str) -> str:
     """`text` with every control or invisible formatting character made visible."""
     return _UNSAFE.sub(_stand_in, text)
 
-
-def has_hidden(text: str) -> bool:
-    """Whether `visible()` would change `text`."""
-    return _UNSAFE.search(text) is not None
