@@ -29,4 +29,3 @@ def _stand_in(found: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """`text` with every control or invisible formatting character made visible."""
     return _UNSAFE.sub(_stand_in, text)
-
