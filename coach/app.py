@@ -168,7 +168,7 @@ def _session_to_resume(store: Store, session: str | None) -> SessionInfo:
         raise CoachError(*NOTHING_TO_RESUME)
     others = unfinished[1:]
     if others:
-        from coach.ui.terminal import make_console
+        from coach.ui.terminal import make_console, prose
 
         if len(others) == 1:
             line = (
@@ -181,7 +181,9 @@ def _session_to_resume(store: Store, session: str | None) -> SessionInfo:
                 f"Je hebt nog meer gepauzeerde gesprekken: sessies {numbers}. "
                 "Kies er een met coach resume NUMMER."
             )
-        make_console().print(line + "\n")
+        console = make_console()
+        prose(console, line)
+        console.print()
     return unfinished[0]
 
 

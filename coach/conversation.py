@@ -184,7 +184,7 @@ class Conversation:
             message = messages.invalid(result)
             self.interface.notice(message, "warning")
             if result.reason == "too_long":
-                self._prefill, self._warning = raw, message
+                self._prefill, self._warning = raw, messages.in_brief(result)
             return None
         self._commit(result, raw)
         if not raw.strip() and command is None:  # Enter alone passed a question by

@@ -280,7 +280,8 @@ class Engine:
             return Ask(node.id, node.phase, text, node.optional, help=help_text, previous=previous)
         if isinstance(node, m.Choose):
             labels = tuple(self._render(option.label) for option in node.options)
-            return Choose(node.id, node.phase, text, labels, node.optional, help_text, previous)
+            # A choice is a step, not content: offering the last one would make Enter repeat it.
+            return Choose(node.id, node.phase, text, labels, node.optional, help_text)
         assert isinstance(node, m.Scale)
         return Scale(
             node.id,

@@ -23,7 +23,7 @@ class Issue:
 
     def format(self) -> str:
         """`file:line: path: message`, then the hint on its own line when there is one."""
-        parts = [f"{self.file}:{self.line}"]
+        parts = [f"{self.file}:{self.line}" if self.line > 0 else self.file]  # 0: the whole file
         if self.severity == "warning":
             parts.append("waarschuwing")
         if self.path:

@@ -24,7 +24,7 @@ def invalid(result: Invalid) -> str:
     if reason == "too_long":
         return (
             f"Je antwoord is {d['length']} tekens lang; hier passen er hoogstens {d['limit']}. "
-            "Maak het korter (je tekst staat nog klaar om te bewerken)."
+            "Maak het korter."
         )
     if reason == "too_short":
         return (
@@ -55,6 +55,13 @@ def passed_by(prompt: Prompt) -> str:
     if isinstance(prompt, Ask) and prompt.probe:
         return "Geen vervolgvraag meer hier; door naar de volgende vraag."
     return "Overgeslagen."
+
+
+def in_brief(result: Invalid) -> str:
+    """Why an answer came back, short enough for the bottom bar."""
+    if result.reason == "too_long":
+        return f"te lang: {result.details['length']} tekens, hoogstens {result.details['limit']}"
+    return invalid(result)
 
 
 def unknown_command(word: str) -> str:

@@ -69,18 +69,18 @@ def read_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
     try:
         size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
-            raise DialogueError([_issue(name, 1, "FILE_TOO_LARGE", _too_large(size))])
+            raise DialogueError([_issue(name, 0, "FILE_TOO_LARGE", _too_large(size))])
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise DialogueError([_issue(name, 1, "FILE_NOT_FOUND", "bestand niet gevonden")]) from None
+        raise DialogueError([_issue(name, 0, "FILE_NOT_FOUND", "bestand niet gevonden")]) from None
     except IsADirectoryError:
-        raise DialogueError([_issue(name, 1, "FILE_NOT_FOUND", "dit is een map")]) from None
+        raise DialogueError([_issue(name, 0, "FILE_NOT_FOUND", "dit is een map")]) from None
     except OSError as exc:
         message = f"kan het bestand niet lezen ({os_reason(exc)})"
-        raise DialogueError([_issue(name, 1, "FILE_UNREADABLE", message)]) from None
+        raise DialogueError([_issue(name, 0, "FILE_UNREADABLE", message)]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise DialogueError([_issue(name, 1, "FILE_TOO_LARGE", _too_large(len(raw)))])
+        raise DialogueError([_issue(name, 0, "FILE_TOO_LARGE", _too_large(len(raw)))])
     document = parse_yaml(decode_utf8(raw, name), name)
     document.digest = hashlib.sha256(raw).hexdigest()
     return document

@@ -61,7 +61,7 @@ def test_strong_answers_get_no_follow_up_and_end_with_the_card(buiv: Dialogue) -
         (
             "beleven",
             "Hij doet altijd zo in het overleg, dat ken je wel van hem, echt waar.",
-            "Je schrijft ‘altijd’. Denk aan één keer",
+            "Je schrijft ‘altijd’. Kun je één moment beschrijven",
         ),
         ("beleven", "geen idee", "Neem gerust even de tijd."),
         ("uitleven", "Ik had het gevoel dat hij zich boven ons plaatste.", "‘Het gevoel dat…’"),

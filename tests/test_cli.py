@@ -90,6 +90,7 @@ def test_hostile_answers_are_shown_literally_and_stored_unchanged(run_cli: Run) 
 def test_end_of_input_pauses_and_resume_continues(run_cli: Run) -> None:
     first = run_cli("run", "buiv", "--met", "Paul", input="het overleg van dinsdag met de sectie\n")
     assert first.code == 0
+    assert "(einde van de invoer)" in first.out
     assert "Gepauzeerd" in first.out and "coach resume 1" in first.out
     listing = run_cli("transcripts", "list")
     assert re.search(r"1\s+buiv\s+Paul\s+gepauzeerd", listing.out)
@@ -297,11 +298,12 @@ def test_resume_names_the_other_paused_session(run_cli: Run) -> None:
     run_cli("run", "buiv", "--met", "Mark", input="")
     run_cli("run", "buiv", "--met", "Paul", input="")
     result = run_cli("resume", input="")
+    flat = " ".join(result.out.split())
     assert (
         "Je hebt nog een gepauzeerd gesprek: sessie 1, Beleven, Uitleven, Inleven, Voorleven met Mark"
-        in result.out
+        in flat
     )
-    assert "coach resume 1" in result.out
+    assert "coach resume 1" in flat
     assert "Verder met sessie 2" in result.out
 
 
@@ -319,3 +321,12 @@ def test_markdown_keeps_line_breaks_inside_card_lines(run_cli: Run) -> None:
     run_cli("run", "buiv", input="\n".join(answers) + "\n")
     text = run_cli("transcripts", "export", "1", "--format", "md").out
     assert "- **Beleven:** Hij was weer arrogant.  \n  Dinsdag zei hij" in text
+
+
+def test_show_lays_out_the_card_under_the_closing_text(run_cli: Run) -> None:
+    run_cli("run", "buiv", input="\n".join(STRONG_BUIV) + "\n")
+    shown = run_cli("transcripts", "show", "1").out
+    lines = [line.rstrip() for line in shown.splitlines()]
+    card = [line for line in lines if line.strip().startswith(("Beleven  ", "Openingsvraag  "))]
+    assert len(card) == 2
+    assert card[1].strip() == "Openingsvraag  Hoe kijk jij terug op het laatste directieberaad?"

@@ -180,7 +180,7 @@ def test_refused_answers_explain_and_too_long_ones_come_back(begin: Begin) -> No
     assert "leeg" in ui.notices[0][1]
     assert "20001 tekens" in ui.notices[1][1]
     assert ui.defaults[2] == "x" * 20_001  # nothing the user typed is lost
-    assert "20001 tekens" in ui.warnings[2]  # and the reason stays in view
+    assert ui.warnings[2] == "te lang: 20001 tekens, hoogstens 20000"  # the reason stays in view
 
 
 def test_a_failed_save_shows_the_answer_that_was_not_saved(

@@ -43,6 +43,12 @@ class Reader(Protocol):
     def draft(self) -> str: ...
 
 
+def prose(console: Console, text: str, style: str = "") -> None:
+    """Print text as a paragraph: made visible, wrapped between words at a readable width."""
+    width = min(console.width, TEXT_WIDTH)
+    console.print(Text(visible(text), style=style), width=width, soft_wrap=False)
+
+
 def make_console(file: IO[str] | None = None) -> Console:
     """The console coach prints with; NO_COLOR and non-terminal output are honoured by rich.
 
@@ -80,13 +86,16 @@ class TerminalInterface:
             self._paragraph(step.text, "bold", marker="↳ " if step.probe else "")
         elif isinstance(step, Choose):
             self._paragraph(step.text, "bold")
+            options = Table.grid()
+            options.add_column(no_wrap=True, style="cyan")
+            options.add_column()
             for number, label in enumerate(step.options, start=1):
-                line = Text.assemble((f"  {number:>2}  ", "cyan"), visible(label))
-                self.console.print(line)
+                options.add_row(f"  {number:>2}  ", Text(visible(label)))
+            self.console.print(options, width=self._width())
             self.console.print()
         elif isinstance(step, Scale):
             self._paragraph(step.text, "bold", gap=False)
-            self.console.print(Text(_scale_legend(step), style="dim"))
+            prose(self.console, _scale_legend(step), "dim")
             self.console.print()
         elif isinstance(step, End):
             self._end(step)
@@ -94,8 +103,13 @@ class TerminalInterface:
     def read(self, prompt: Prompt, progress: Progress, default: str = "", warning: str = "") -> str:
         bar = Bar(_toolbar(progress), _keys(prompt), warning)
         if default and self.plain:  # nothing to edit in a pipe: at least show what was there
-            self.console.print(Text(f"(eerder antwoord: {visible(default)})", style="dim"))
-        answer = self.reader.read(bar, default)
+            prose(self.console, f"(eerder antwoord: {default})", "dim")
+        try:
+            answer = self.reader.read(bar, default)
+        except EOFError:
+            if self.plain:  # say why the conversation stops here
+                prose(self.console, "(einde van de invoer)", "dim")
+            raise
         # The terminal's own echo is erased (or there was none): print the answer back,
         # wrapped at word boundaries and with control characters made visible.
         if answer.strip():
@@ -109,8 +123,7 @@ class TerminalInterface:
         return answer
 
     def notice(self, text: str, tone: str = "info") -> None:
-        text_line = Text(visible(text.strip()), style=_TONES.get(tone, ""))
-        self.console.print(text_line, width=self._width(), soft_wrap=False)
+        prose(self.console, text.strip(), _TONES.get(tone, ""))
         self.console.print()
 
     def card(self, title: str, lines: tuple[CardLine, ...]) -> None:
@@ -175,12 +188,12 @@ def _scale_legend(step: Scale) -> str:
 
 def _keys(prompt: Prompt) -> str:
     if isinstance(prompt, Ask) and prompt.probe:
-        return "Enter versturen (leeg: door naar de volgende vraag) · /hulp"
+        return "Enter: versturen · leeg: volgende vraag · /hulp"
     if prompt.optional:
-        return "Enter versturen (leeg: overslaan) · /hulp"
+        return "Enter: versturen · leeg: overslaan · /hulp"
     if isinstance(prompt, Choose | Scale):
         return "typ een nummer · /hulp"
-    return "Enter versturen · Alt+Enter nieuwe regel · /hulp"
+    return "Enter: versturen · Alt+Enter: nieuwe regel · /hulp"
 
 
 def _toolbar(progress: Progress) -> str:
@@ -204,11 +217,10 @@ class LineReader:
         try:
             return line.decode("utf-8")
         except UnicodeDecodeError:
-            self.console.print(
-                Text(
-                    "(je invoer bevatte tekens die geen UTF-8 zijn; die zijn vervangen door �)",
-                    style="yellow",
-                )
+            prose(
+                self.console,
+                "(je invoer bevatte tekens die geen UTF-8 zijn; die zijn vervangen door �)",
+                "yellow",
             )
             return line.decode("utf-8", errors="replace")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -116,20 +116,24 @@ def transcript(console: Console, record: Transcript) -> None:
             phase = turn.phase
             grid.add_row(Text(visible(phase[:1].upper() + phase[1:]), style="bold cyan"), "")
         if turn.speaker == "user":
-            body = (
+            said = (
                 Text("(overgeslagen)", style="dim")
                 if turn.kind == "skip"
                 else Text(visible(turn.text))
             )
-            grid.add_row(Text("jij", style="green"), body)
+            grid.add_row(Text("jij", style="green"), said)
             continue
         label = Text("coach", style="cyan")
-        body = Text(visible(turn.text.strip()))
+        text = Text(visible(turn.text.strip()))
         if turn.kind == "probe":
-            body = Text.assemble(("↳ ", "cyan"), body, ("  (vervolgvraag)", "dim"))
-        if turn.kind == "end" and isinstance(turn.value, dict):
-            for label_text, text in turn.value.get("card", []):
-                body.append(f"\n{visible(str(label_text))}: ", style="bold")
-                body.append(visible(str(text).strip()))
+            text = Text.assemble(("↳ ", "cyan"), text, ("  (vervolgvraag)", "dim"))
+        body: RenderableType = text
+        if turn.kind == "end" and isinstance(turn.value, dict) and turn.value.get("card"):
+            card = Table.grid(padding=(0, 2, 0, 0))
+            card.add_column(style="bold", no_wrap=True)
+            card.add_column()
+            for label_text, text in turn.value["card"]:
+                card.add_row(visible(str(label_text)), Text(visible(str(text).strip())))
+            body = Group(body, Text(""), card)
         grid.add_row(label, body)
     console.print(grid)
