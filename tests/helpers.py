@@ -54,3 +54,7 @@ def play(dialogue: Dialogue, answers: list[str], preset: dict[str, Any] | None =
 
 def questions(advance: Advance) -> list[str]:
     return [step.text for step in advance.steps]
+
+
+# Piped answers that stop at the first follow-up question of buiv, with Paul as subject.
+PAUL_ARROGANT = "het overleg van dinsdag met de sectie\nHij was weer arrogant.\n"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Result
+from helpers import PAUL_ARROGANT
 
 Run = Callable[..., Result]
 
@@ -111,13 +112,7 @@ def test_resume_a_completed_session_says_so(run_cli: Run) -> None:
 
 
 def test_show_marks_follow_up_questions(run_cli: Run) -> None:
-    run_cli(
-        "run",
-        "buiv",
-        "--met",
-        "Paul",
-        input="het overleg van dinsdag met de sectie\nHij was weer arrogant.\n",
-    )
+    run_cli("run", "buiv", "--met", "Paul", input=PAUL_ARROGANT)
     shown = run_cli("transcripts", "show", "1").out
     assert "↳ Je schrijft ‘arrogant’" in shown
     assert "(vervolgvraag)" in shown

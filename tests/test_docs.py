@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import pytest
 from conftest import REPO, Result
+from helpers import PAUL_ARROGANT
 
 from coach.catalog import shipped_dir
 from coach.cli import cli
@@ -48,13 +49,7 @@ def test_readme_lists_every_command() -> None:
 
 def test_transcript_format_documents_every_exported_field(run_cli: Callable[..., Result]) -> None:
     doc = (REPO / "docs" / "transcript-format.md").read_text("utf-8")
-    run_cli(
-        "run",
-        "buiv",
-        "--met",
-        "Paul",
-        input="het overleg van dinsdag met de sectie\nHij was weer arrogant.\n",
-    )
+    run_cli("run", "buiv", "--met", "Paul", input=PAUL_ARROGANT)
     data = json.loads(run_cli("transcripts", "export", "1").out)
     fields = set(data) | set(data["session"]) | {key for turn in data["turns"] for key in turn}
     for field in fields:

@@ -103,6 +103,15 @@ def start(terminals: list[Terminal], home: Path, *args: str, **env: str) -> Term
     return terminal
 
 
+def at_beleven(terminals: list[Terminal], home: Path) -> Terminal:
+    """A session with Paul, its first question answered, waiting at Beleven."""
+    term = start(terminals, home, "run", "buiv", "--met", "Paul")
+    term.wait_for("Waar wil je het met Paul over hebben?")
+    term.answer("het overleg van dinsdag met de sectie")
+    term.wait_for("Denk aan één concreet moment")
+    return term
+
+
 def user_answers(home: Path, session_id: int = 1) -> list[str]:
     store = Store.open(home)
     try:
@@ -142,10 +151,7 @@ def test_revise_pause_and_resume_in_a_real_terminal(
 
 
 def test_ctrl_c_pauses_and_nothing_is_lost(terminals: list[Terminal], coach_home: Path) -> None:
-    term = start(terminals, coach_home, "run", "buiv", "--met", "Paul")
-    term.wait_for("Waar wil je het met Paul over hebben?")
-    term.answer("het overleg van dinsdag met de sectie")
-    term.wait_for("Denk aan één concreet moment")
+    term = at_beleven(terminals, coach_home)
     term.child.send("half getypt")
     term.child.sendintr()
     screen = term.wait_for("Gepauzeerd")
@@ -205,10 +211,7 @@ def test_ctrl_c_in_the_menu_exits_with_130(terminals: list[Terminal], coach_home
 def test_a_closed_terminal_pauses_and_keeps_the_half_typed_answer(
     terminals: list[Terminal], coach_home: Path
 ) -> None:
-    term = start(terminals, coach_home, "run", "buiv", "--met", "Paul")
-    term.wait_for("Waar wil je het met Paul over hebben?")
-    term.answer("het overleg van dinsdag met de sectie")
-    term.wait_for("Denk aan één concreet moment")
+    term = at_beleven(terminals, coach_home)
     term.child.send("half over dinsdag")
     time.sleep(0.3)  # let the keys arrive before the terminal goes
     term.child.kill(signal.SIGHUP)
@@ -224,10 +227,7 @@ def test_a_closed_terminal_pauses_and_keeps_the_half_typed_answer(
 def test_a_killed_process_loses_no_answer_and_resumes_at_the_next_question(
     terminals: list[Terminal], coach_home: Path
 ) -> None:
-    term = start(terminals, coach_home, "run", "buiv", "--met", "Paul")
-    term.wait_for("Waar wil je het met Paul over hebben?")
-    term.answer("het overleg van dinsdag met de sectie")
-    term.wait_for("Denk aan één concreet moment")
+    term = at_beleven(terminals, coach_home)
     term.child.kill(signal.SIGKILL)
     assert term.exit_status() == 128 + signal.SIGKILL
     assert user_answers(coach_home) == ["het overleg van dinsdag met de sectie"]
