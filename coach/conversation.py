@@ -231,15 +231,14 @@ class Conversation:
         if self.engine.finished:
             return Outcome(self.session_id, "completed", interrupted)
         draft = self.interface.draft() if interrupted else ""
-        with deferred():
-            self.store.set_status(self.session_id, "paused", draft=draft)
+        self._set_status("paused", draft)
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP): saved all the same
             self.interface.notice(messages.paused(self.session_id, bool(draft)))
         return Outcome(self.session_id, "paused", interrupted)
 
-    def _set_status(self, status: str) -> None:
+    def _set_status(self, status: str, draft: str = "") -> None:
         with deferred():
-            self.store.set_status(self.session_id, status)
+            self.store.set_status(self.session_id, status, draft=draft)
 
     def _progress(self, prompt: Prompt) -> Progress:
         position = self.dialogue.phase_position(prompt.phase)

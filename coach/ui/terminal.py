@@ -73,7 +73,7 @@ class TerminalInterface:
         self.dialogue = dialogue
         self.plain = plain  # answers come as lines from a pipe or a file, not from a terminal
         # A dumb terminal cannot erase what prompt-toolkit echoed: then we do not echo again.
-        self.echo = not (reader_is_dumb(reader))
+        self.echo = not _is_dumb(reader)
         self._phase: str | None = None
 
     # -- Interface -------------------------------------------------------------------------
@@ -303,7 +303,7 @@ def _prompt_style() -> Any:
     )
 
 
-def reader_is_dumb(reader: Reader) -> bool:
+def _is_dumb(reader: Reader) -> bool:
     return isinstance(reader, PromptReader) and os.environ.get("TERM") == "dumb"
 
 
