@@ -18,6 +18,7 @@ from coach.engine import pick_option
 from coach.errors import CoachError, UsageError
 from coach.home import DATABASE_NAME
 from coach.model import Dialogue, SessionInfo, Transcript
+from coach.shipped import shipped_dir
 from coach.steps import Choose, Invalid
 from coach.store import Store
 
@@ -37,7 +38,7 @@ def run(home: Path, name: str, subject: str | None) -> int:
     dialogue, path = catalog.load(name)
     store = Store.open(home)
     try:
-        local = not path.resolve().is_relative_to(catalog.shipped_dir().resolve())
+        local = not path.resolve().is_relative_to(shipped_dir().resolve())
         conversation = Conversation.begin(
             dialogue,
             store,

@@ -8,23 +8,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from coach.errors import DialogueError, UsageError
 from coach.loader import load_dialogue
 from coach.model import Dialogue
+from coach.shipped import shipped_dir
 
 SUFFIXES = (".yaml", ".yml")
-
-
-def shipped_dir() -> Path:
-    """The folder of shipped dialogues: inside the package when installed from a wheel, at
-    the top of the repository when running from a checkout."""
-    packaged = Path(str(resources.files("coach"))) / "_data" / "dialogues"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "dialogues"
 
 
 def search_dirs() -> list[Path]:

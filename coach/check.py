@@ -6,6 +6,8 @@ Every issue has a stable code, so tools and tests can rely on it:
 - UNKNOWN_PHASE    a node's `phase` is not listed under `phases`
 - UNDEFINED_NAME   a condition or `{name}` reads an answer no node stores
 - UNKNOWN_SUBJECT  `subject` is not the name of an answer
+- UNKNOWN_REMEMBER a name under `remember` is not the name of an answer
+- UNKNOWN_BINDING  a `with` of a `call` names an answer that does not exist there or here
 - UNUSED_RULE      (warning) branch rules after the default rule can never be chosen
 """
 
@@ -19,6 +21,7 @@ from coach.errors import Issue
 from coach.model import (
     Ask,
     Branch,
+    Call,
     Choose,
     Condition,
     Dialogue,
@@ -108,9 +111,34 @@ def _phases(dialogue: Dialogue) -> list[Issue]:
     return issues
 
 
+def conditions(dialogue: Dialogue) -> Iterator[tuple[str, Condition]]:
+    """Every condition in a dialogue with its path, in file order."""
+    for node in dialogue.nodes:
+        for path, condition, _ in _conditions(node, f"nodes.{node.id}"):
+            yield path, condition
+
+
+# Names every condition and text may read besides the answers.
+SESSION_NAMES = {"session.count"}
+
+
 def _names(dialogue: Dialogue, known_names: set[str]) -> list[Issue]:
     answers = dialogue.answer_names() | known_names
+    memory = {f"previous.{name}" for name in dialogue.remember}
     issues: list[Issue] = []
+    for index, name in enumerate(dialogue.remember):
+        if name not in answers:
+            issues.append(
+                _issue(
+                    dialogue.loc,
+                    f"remember[{index}]",
+                    "UNKNOWN_REMEMBER",
+                    f"'{name}' onder remember is niet de naam van een antwoord",
+                    _did_you_mean(name, answers),
+                )
+            )
+    issues += _bindings(dialogue, answers)
+    answers = answers | memory | SESSION_NAMES
     if dialogue.subject is not None and dialogue.subject not in answers:
         issues.append(
             _issue(
@@ -149,8 +177,12 @@ def _conditions(node: Node, base: str) -> Iterator[tuple[str, Condition, set[str
 
 
 def _phrases(node: Node, base: str) -> Iterator[tuple[str, Phrase, set[str]]]:
+    variants = getattr(node, "variants", ())
     text = getattr(node, "text", None)
-    if isinstance(text, Phrase):
+    if variants:
+        for index, variant in enumerate(variants):
+            yield f"{base}.{kind_of(node)}[{index}]", variant, set()
+    elif isinstance(text, Phrase):
         yield f"{base}.{kind_of(node)}", text, set()
     if node.help is not None:
         yield f"{base}.help", node.help, set()
@@ -167,9 +199,36 @@ def _phrases(node: Node, base: str) -> Iterator[tuple[str, Phrase, set[str]]]:
             yield f"{base}.summary[{index}]", item.text, set()
 
 
+def _bindings(dialogue: Dialogue, answers: set[str]) -> list[Issue]:
+    issues = []
+    for node in dialogue.nodes:
+        if not isinstance(node, Call) or node.dialogue.target not in dialogue.callees:
+            continue
+        theirs = dialogue.callees[node.dialogue.target].answer_names()
+        for there, here in node.bindings:
+            loc = node.loc_of("with")
+            if there not in theirs:
+                issues.append(
+                    _issue(
+                        loc,
+                        f"nodes.{node.id}.with.{there}",
+                        "UNKNOWN_BINDING",
+                        f"het gesprek '{node.dialogue.target}' heeft geen antwoord '{there}'",
+                        _did_you_mean(there, theirs),
+                    )
+                )
+            if here not in answers:
+                issues.append(
+                    _undefined(loc, f"nodes.{node.id}.with.{there}", here, answers, "with")
+                )
+    return issues
+
+
 def _undefined(loc: Location, path: str, name: str, known: set[str], where: str) -> Issue:
     if name in ("answer", "match"):
         hint = f"'{name}' bestaat alleen in een vervolgvraag (probes)"
+    elif name.startswith("previous."):
+        hint = f"zet '{name.removeprefix('previous.')}' onder remember om het te onthouden"
     else:
         hint = (
             _did_you_mean(name, known) or "geen enkele vraag bewaart een antwoord onder deze naam"

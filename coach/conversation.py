@@ -8,10 +8,11 @@ commit in half (Ctrl-C, a closed terminal) wait until it is done.
 from __future__ import annotations
 
 import contextlib
+import secrets
 from dataclasses import dataclass
 from typing import Protocol
 
-from coach import messages
+from coach import memory, messages
 from coach.commands import Command, Unknown, parse_command
 from coach.engine import Engine
 from coach.errors import StoreError
@@ -95,7 +96,14 @@ class Conversation:
         preset: dict[str, Value] = {}
         if subject and dialogue.subject:
             preset[dialogue.subject] = subject
-        engine = Engine(dialogue, preset)
+        recall = _Recall(store)
+        engine = Engine(
+            dialogue,
+            preset,
+            seed=secrets.randbelow(2**31),
+            session_count=store.count_sessions(dialogue.id) + 1,
+            memory=recall,
+        )
         advance = engine.start()
         with deferred():
             session_id = store.create_session(
@@ -103,6 +111,7 @@ class Conversation:
             )
             if engine.finished:
                 store.set_status(session_id, "completed")
+        recall.before = session_id
         conversation = cls(dialogue, store, interface, session_id, engine)
         conversation._pending = advance
         return conversation
@@ -111,7 +120,7 @@ class Conversation:
     def resume(
         cls, dialogue: Dialogue, store: Store, interface: Interface, session_id: int
     ) -> Conversation:
-        engine = Engine.restore(dialogue, store.state(session_id))
+        engine = Engine.restore(dialogue, store.state(session_id), _Recall(store, session_id))
         conversation = cls(dialogue, store, interface, session_id, engine)
         conversation._prefill = store.draft(session_id)
         return conversation
@@ -131,12 +140,7 @@ class Conversation:
             self._show(self._pending.steps)
             self._pending = None
         else:
-            prompt = self.engine.prompt
-            base = self.engine.base_prompt()
-            if prompt is not None and base is not None:
-                if getattr(prompt, "probe", False):  # a follow-up needs its question above it
-                    self.interface.show(base)
-                self.interface.show(prompt)
+            self._show(self.engine.current_steps())
             if self._prefill:
                 self.interface.notice(messages.DRAFT_BACK, "quiet")
         while not self.engine.finished:
@@ -187,6 +191,8 @@ class Conversation:
                 self._prefill, self._warning = raw, messages.in_brief(result)
             return None
         self._commit(result, raw)
+        if result.pause:  # the user chose to stop at the safety net
+            return self._pause()
         if not raw.strip() and command is None:  # Enter alone passed a question by
             self.interface.notice(messages.passed_by(prompt), "quiet")
         self._show(result.steps)
@@ -241,8 +247,21 @@ class Conversation:
             self.store.set_status(self.session_id, status, draft=draft)
 
     def _progress(self, prompt: Prompt) -> Progress:
-        position = self.dialogue.phase_position(prompt.phase)
+        dialogue = self.engine.current_dialogue  # a sub-dialogue has its own steps
+        position = dialogue.phase_position(prompt.phase)
         if position is None:
-            return Progress(self.dialogue.title)
+            return Progress(dialogue.title)
         index, phase = position
-        return Progress(self.dialogue.title, index, len(self.dialogue.phases), phase.title)
+        return Progress(dialogue.title, index, len(dialogue.phases), phase.title)
+
+
+class _Recall:
+    """The engine's memory: remembered answers from this user's earlier sessions."""
+
+    def __init__(self, store: Store, before: int | None = None) -> None:
+        self.store = store
+        self.before = before  # the session being run: only sessions before it count
+
+    def __call__(self, dialogue_id: str, subject: str, names: tuple[str, ...]) -> dict[str, Value]:
+        snapshots = self.store.snapshots(dialogue_id, before=self.before)
+        return memory.remembered(snapshots, subject, names)

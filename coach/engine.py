@@ -1,8 +1,9 @@
 """A conversation as a pure state machine: data in, data out.
 
 The engine walks a Dialogue: it shows `say` nodes, stops at each question, takes the
-user's answer, asks the follow-up questions (probes) whose rules fire, and ends at an `end`
-node with the closing card. It prints nothing, reads nothing and stores nothing: the caller
+user's answer, asks the follow-up questions (probes) whose rules fire, runs sub-dialogues
+(`call`), pauses at the safety net when an answer shows signs of distress, and ends at an
+`end` node with the closing card. It prints nothing, reads nothing and stores nothing: the caller
 saves the turns it returns, shows the steps, and keeps `snapshot()` to resume later. That
 is what lets every conversation be tested without a terminal.
 """
@@ -12,10 +13,13 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from coach import model as m
+from coach import safety
 from coach.errors import CoachError
 from coach.expr import Scope, Value, holds
 from coach.steps import (
@@ -36,7 +40,12 @@ from coach.text import fold, word_count
 
 MAX_ANSWER_CHARS = 20_000  # one answer; longer pastes are refused with a clear message
 MAX_HOPS = 10_000  # nodes passed without a question before the engine calls it a loop
-SNAPSHOT_VERSION = 1
+MAX_CALL_DEPTH = 8  # sub-dialogues inside sub-dialogues
+SNAPSHOT_VERSION = 2
+SAFETY_NODE = "vangnet"
+
+# What coach remembers: (dialogue id, subject, names to remember) → the remembered answers.
+Memory = Callable[[str, str, tuple[str, ...]], Mapping[str, Value]]
 
 
 class EngineError(CoachError):
@@ -53,23 +62,52 @@ class _Probing:
 
 
 @dataclass
+class _Frame:
+    """One dialogue in progress: the one the user started, or a sub-dialogue it called."""
+
+    dialogue: str  # its id
+    call: str = ""  # the `call` node in the dialogue above that started it ("" at the top)
+    answers: dict[str, Value] = field(default_factory=dict)
+    previous: dict[str, Value] = field(default_factory=dict)  # remembered from earlier sessions
+
+
+@dataclass
 class _State:
     node: str | None = None  # the question waiting for an answer; None before start and at the end
-    answers: dict[str, Value] = field(default_factory=dict)
+    frames: list[_Frame] = field(default_factory=list)  # the top dialogue first
     probing: _Probing = field(default_factory=_Probing)
     nudged: bool = False  # the user was asked once to write more; a second short answer counts
     turns: int = 0
     started: bool = False
     finished: bool = False
     answer_text: str = ""  # in a history frame: the answer given from this state
+    seed: int = 0  # chooses the variant of each text, the same on every replay of a session
+    session_count: int = 1  # how often the user started this dialogue, this time included
+    safety_shown: list[str] = field(default_factory=list)  # levels the safety net showed
+    held: str | None = None  # the safety net waits for "go on or stop" (the level shown)
+
+    @property
+    def frame(self) -> _Frame:
+        return self.frames[-1]
 
 
 class Engine:
     """Runs one dialogue for one user. Create it fresh, or `restore` it from a snapshot."""
 
-    def __init__(self, dialogue: m.Dialogue, answers: dict[str, Value] | None = None) -> None:
+    def __init__(
+        self,
+        dialogue: m.Dialogue,
+        answers: dict[str, Value] | None = None,
+        *,
+        seed: int = 0,
+        session_count: int = 1,
+        memory: Memory | None = None,
+    ) -> None:
         self.dialogue = dialogue
-        self.state = _State(answers=dict(answers or {}))
+        self.memory = memory
+        top = _Frame(dialogue.id, "", dict(answers or {}))
+        self.state = _State(frames=[top], seed=seed, session_count=session_count)
+        self._recall(top, dialogue)
         self.history: list[_State] = []
 
     # -- reading ---------------------------------------------------------------------------
@@ -80,17 +118,35 @@ class Engine:
 
     @property
     def answers(self) -> dict[str, Value]:
-        return dict(self.state.answers)
+        """The answers of the dialogue the user started (a sub-dialogue's as `into.name`)."""
+        return dict(self.state.frames[0].answers)
+
+    @property
+    def current_dialogue(self) -> m.Dialogue:
+        """The dialogue the current question belongs to (a sub-dialogue while one runs)."""
+        return self._dialogue_at(len(self.state.frames))
 
     @property
     def prompt(self) -> Prompt | None:
         """The question waiting for an answer, or None before start and after the end."""
         if self.state.node is None:
             return None
-        node = self.dialogue.node(self.state.node)
+        node = self._here().node(self.state.node)
+        if self.state.held is not None:
+            return Choose(
+                self._ref(node.id),
+                node.phase,
+                safety.QUESTION,
+                safety.OPTIONS,
+                help=safety.referral(self._here().safety, self.state.held),
+            )
         if self.state.probing.pending is not None:
             return Ask(
-                node.id, node.phase, self.state.probing.text, probe=True, help=self._help(node)
+                self._ref(node.id),
+                node.phase,
+                self.state.probing.text,
+                probe=True,
+                help=self._help(node),
             )
         return self._prompt_for(node)
 
@@ -98,19 +154,34 @@ class Engine:
         """The question itself, also while one of its follow-up questions waits."""
         if self.state.node is None:
             return None
-        return self._prompt_for(self.dialogue.node(self.state.node))
+        return self._prompt_for(self._here().node(self.state.node))
+
+    def current_steps(self) -> tuple[Step, ...]:
+        """What to show to pick up where the user left off: the question, with the follow-up
+        question or the safety net's message that waits below it."""
+        prompt, base = self.prompt, self.base_prompt()
+        if prompt is None or base is None:
+            return ()
+        if self.state.held is not None:
+            node = self._here().node(self.state.node or "")
+            text = safety.referral(self._here().safety, self.state.held)
+            return (Say(self._ref(node.id), node.phase, text, style="safety"), prompt)
+        if getattr(prompt, "probe", False):
+            return (base, prompt)
+        return (prompt,)
 
     def card_so_far(self) -> tuple[str, tuple[CardLine, ...]]:
         """The closing card as far as it is filled in: its title and the answered lines."""
+        answers = self.state.frames[0].answers
+        lookup = self._lookup_in(self.state.frames[0])
         for node in self.dialogue.nodes:
             if isinstance(node, m.End) and node.summary:
-                title = self._render(node.title) if node.title is not None else ""
+                title = node.title.template.render(lookup) if node.title is not None else ""
                 lines = tuple(
-                    CardLine(item.label, self._render(item.text))
+                    CardLine(item.label, item.text.template.render(lookup))
                     for item in node.summary
                     if all(
-                        self.state.answers.get(name) not in (None, "")
-                        for name in item.text.template.names()
+                        answers.get(name) not in (None, "") for name in item.text.template.names()
                     )
                 )
                 return title, lines
@@ -135,6 +206,8 @@ class Engine:
             return Invalid("finished")
         if len(raw) > MAX_ANSWER_CHARS:
             return Invalid("too_long", {"limit": MAX_ANSWER_CHARS, "length": len(raw)})
+        if self.state.held is not None:
+            return self._answer_held(node, raw)
         if not raw.strip():
             # Nothing typed: a follow-up question or an optional one is passed by, like
             # /verder or /overslaan; a required question asks again.
@@ -155,6 +228,8 @@ class Engine:
         node = self._current()
         if node is None:
             return Invalid("finished")
+        if self.state.held is not None:
+            return Invalid("held")
         if self.state.probing.pending is not None:
             return self.skip_probes()
         if not node.optional:
@@ -163,7 +238,7 @@ class Engine:
         self._push("")
         self._emit(turns, node, "skip", "user", "")
         steps: list[Step] = []
-        self._walk(self.dialogue.successor(node), turns, steps)
+        self._walk(self._here().successor(node), turns, steps)
         return Advance(tuple(turns), tuple(steps))
 
     def skip_probes(self) -> Advance | Invalid:
@@ -171,12 +246,14 @@ class Engine:
         node = self._current()
         if node is None:
             return Invalid("finished")
+        if self.state.held is not None:
+            return Invalid("held")
         if self.state.probing.pending is None:
             return Invalid("no_probe")
         self.state.probing = _Probing()
         turns: list[Turn] = []
         steps: list[Step] = []
-        self._walk(self.dialogue.successor(node), turns, steps)
+        self._walk(self._here().successor(node), turns, steps)
         return Advance(tuple(turns), tuple(steps))
 
     def undo(self) -> Rewind | Invalid:
@@ -202,36 +279,75 @@ class Engine:
         }
 
     @classmethod
-    def restore(cls, dialogue: m.Dialogue, snapshot: dict[str, Any]) -> Engine:
+    def restore(
+        cls, dialogue: m.Dialogue, snapshot: dict[str, Any], memory: Memory | None = None
+    ) -> Engine:
         """An engine continuing from `snapshot`; EngineError if it no longer fits the dialogue."""
         try:
-            if snapshot.get("version") != SNAPSHOT_VERSION:
+            version = snapshot.get("version")
+            if version not in (1, SNAPSHOT_VERSION):
                 raise ValueError("version")
-            state = _state_from_json(snapshot["state"])
-            history = [_state_from_json(frame) for frame in snapshot.get("history", [])]
+            state = _state_from_json(snapshot["state"], dialogue.id)
+            history = [
+                _state_from_json(frame, dialogue.id) for frame in snapshot.get("history", [])
+            ]
         except (KeyError, TypeError, ValueError, AttributeError):
             raise EngineError("de opgeslagen stand van dit gesprek is onleesbaar") from None
+        engine = cls(dialogue, memory=memory)
         for frame in [state, *history]:
-            if frame.node is not None and not (
-                dialogue.has_node(frame.node)
-                and isinstance(dialogue.node(frame.node), m.QUESTION_TYPES)
-            ):
+            engine.state = frame
+            if not engine._fits():
                 raise EngineError(
                     f"het gesprek is sinds deze sessie veranderd: de vraag '{frame.node}' "
                     "bestaat niet meer",
                     "begin een nieuwe sessie; de oude blijft bewaard",
                 )
-        engine = cls(dialogue)
         engine.state = state
         engine.history = history
         return engine
 
-    # -- internals -------------------------------------------------------------------------
+    @staticmethod
+    def answers_in(snapshot: Mapping[str, Any]) -> dict[str, Value]:
+        """The answers of the top dialogue kept in a snapshot ({} if it cannot be read)."""
+        try:
+            state = snapshot["state"]
+            if snapshot.get("version") == 1:
+                return dict(state["answers"])
+            return dict(state["frames"][0]["answers"])
+        except (KeyError, TypeError, ValueError, IndexError):
+            return {}
+
+    # -- internals: where we are -----------------------------------------------------------
+
+    def _dialogue_at(self, depth: int) -> m.Dialogue:
+        dialogue = self.dialogue
+        for frame in self.state.frames[1:depth]:
+            dialogue = dialogue.callees[frame.dialogue]
+        return dialogue
+
+    def _here(self) -> m.Dialogue:
+        return self._dialogue_at(len(self.state.frames))
+
+    def _fits(self) -> bool:
+        """Whether the state (a restored one) still fits the dialogue as it is now."""
+        try:
+            here = self._here()
+        except KeyError:
+            return False
+        node = self.state.node
+        return node is None or (
+            here.has_node(node) and isinstance(here.node(node), m.QUESTION_TYPES)
+        )
+
+    def _ref(self, node_id: str) -> str:
+        """A node's name in the transcript: `spanning/beleven` inside a sub-dialogue."""
+        calls = [frame.call for frame in self.state.frames[1:]]
+        return "/".join([*calls, node_id])
 
     def _current(self) -> m.Question | None:
         if self.state.node is None:
             return None
-        node = self.dialogue.node(self.state.node)
+        node = self._here().node(self.state.node)
         assert isinstance(node, m.QUESTION_TYPES)
         return node
 
@@ -250,41 +366,82 @@ class Engine:
         value: Any = None,
     ) -> None:
         self.state.turns += 1
-        turns.append(Turn(self.state.turns, node.id, node.phase, kind, speaker, text, value))
+        turns.append(
+            Turn(self.state.turns, self._ref(node.id), node.phase, kind, speaker, text, value)
+        )
 
-    def _lookup(self, extra: dict[str, Value] | None = None) -> Any:
-        answers = self.state.answers
+    # -- internals: names, texts and conditions --------------------------------------------
+
+    def _lookup_in(self, frame: _Frame, extra: dict[str, Value] | None = None) -> Any:
+        state = self.state
 
         def lookup(name: str) -> Value:
             if extra is not None and name in extra:
                 return extra[name]
-            return answers.get(name)
+            if name == "session.count":
+                return state.session_count
+            if name.startswith("previous."):
+                return frame.previous.get(name.removeprefix("previous."))
+            return frame.answers.get(name)
 
         return lookup
+
+    def _lookup(self, extra: dict[str, Value] | None = None) -> Any:
+        return self._lookup_in(self.state.frame, extra)
 
     def _render(self, phrase: m.Phrase, extra: dict[str, Value] | None = None) -> str:
         return phrase.template.render(self._lookup(extra))
 
+    def _text(self, node: m.Say | m.Ask | m.Choose | m.Scale | m.End) -> str:
+        """A node's text; of a node with variants, the one this session's seed picks."""
+        variants = getattr(node, "variants", ())
+        if not variants:
+            return self._render(node.text)
+        key = f"{self.state.seed}/{self._ref(node.id)}".encode()
+        return self._render(variants[zlib.crc32(key) % len(variants)])
+
+    def _scope(self, extra: dict[str, Value] | None = None) -> Scope:
+        return Scope(self._lookup(extra), self._here().lexicons)
+
     def _holds(self, condition: m.Condition | None) -> bool:
-        return condition is None or holds(condition.expr, Scope(self._lookup()))
+        return condition is None or holds(condition.expr, self._scope())
 
     def _help(self, node: m.NodeBase) -> str | None:
         return self._render(node.help) if node.help is not None else None
 
+    def _store(self, name: str, value: Value) -> None:
+        """Keep an answer; the subject's answer also brings back what was remembered."""
+        frame = self.state.frame
+        frame.answers[name] = value
+        dialogue = self._here()
+        if name == dialogue.subject:
+            self._recall(frame, dialogue)
+
+    def _recall(self, frame: _Frame, dialogue: m.Dialogue) -> None:
+        subject = frame.answers.get(dialogue.subject or "")
+        frame.previous = {}
+        if self.memory is None or not dialogue.remember or not isinstance(subject, str):
+            return
+        if subject.strip():
+            remembered = self.memory(dialogue.id, subject, dialogue.remember)
+            frame.previous = {k: v for k, v in remembered.items() if k in dialogue.remember}
+
     def _prompt_for(self, node: m.Node) -> Prompt:
         help_text = self._help(node)
-        text = self._render(node.text) if isinstance(node, m.QUESTION_TYPES) else ""
-        earlier = self.state.answers.get(node.into) if isinstance(node, m.QUESTION_TYPES) else None
+        ref = self._ref(node.id)
+        if not isinstance(node, m.QUESTION_TYPES):
+            raise EngineError(f"'{node.id}' is geen vraag")
+        text = self._text(node)
+        earlier = self.state.frame.answers.get(node.into)
         previous = "" if earlier is None or isinstance(earlier, tuple) else str(earlier)
         if isinstance(node, m.Ask):
-            return Ask(node.id, node.phase, text, node.optional, help=help_text, previous=previous)
+            return Ask(ref, node.phase, text, node.optional, help=help_text, previous=previous)
         if isinstance(node, m.Choose):
             labels = tuple(self._render(option.label) for option in node.options)
             # A choice is a step, not content: offering the last one would make Enter repeat it.
-            return Choose(node.id, node.phase, text, labels, node.optional, help_text)
-        assert isinstance(node, m.Scale)
+            return Choose(ref, node.phase, text, labels, node.optional, help_text)
         return Scale(
-            node.id,
+            ref,
             node.phase,
             text,
             node.low,
@@ -295,34 +452,81 @@ class Engine:
             previous,
         )
 
+    # -- internals: walking ----------------------------------------------------------------
+
     def _walk(self, node_id: str | None, turns: list[Turn], steps: list[Step]) -> None:
-        """Pass say, branch and skipped nodes until a question or an end; record what is shown."""
+        """Pass say, branch, call and skipped nodes until a question or an end; record what
+        is shown."""
         hops = 0
-        while node_id is not None:
-            hops += 1
-            if hops > MAX_HOPS:
-                raise EngineError(
-                    f"het gesprek blijft rondgaan zonder een vraag te stellen (bij '{node_id}')",
-                    "controleer de next- en goto-verwijzingen van deze dialoog",
-                )
-            node = self.dialogue.node(node_id)
-            if not self._holds(node.when):
-                node_id = self.dialogue.successor(node)
-            elif isinstance(node, m.Say):
-                text = self._render(node.text)
-                steps.append(Say(node.id, node.phase, text))
-                self._emit(turns, node, "say", "coach", text)
-                node_id = self.dialogue.successor(node)
-            elif isinstance(node, m.Branch):
-                chosen = next((rule for rule in node.rules if self._holds(rule.when)), None)
-                node_id = chosen.goto.target if chosen else self.dialogue.successor(node)
-            elif isinstance(node, m.End):
-                self._finish(node, turns, steps)
+        while True:
+            while node_id is not None:
+                hops += 1
+                if hops > MAX_HOPS:
+                    raise EngineError(
+                        "het gesprek blijft rondgaan zonder een vraag te stellen "
+                        f"(bij '{node_id}')",
+                        "controleer de next- en goto-verwijzingen van deze dialoog",
+                    )
+                here = self._here()
+                node = here.node(node_id)
+                if not self._holds(node.when):
+                    node_id = here.successor(node)
+                elif isinstance(node, m.Say):
+                    text = self._text(node)
+                    steps.append(Say(self._ref(node.id), node.phase, text))
+                    self._emit(turns, node, "say", "coach", text)
+                    node_id = here.successor(node)
+                elif isinstance(node, m.Branch):
+                    chosen = next((rule for rule in node.rules if self._holds(rule.when)), None)
+                    node_id = chosen.goto.target if chosen else here.successor(node)
+                elif isinstance(node, m.Call):
+                    node_id = self._enter(node)
+                elif isinstance(node, m.End):
+                    if len(self.state.frames) == 1:
+                        self._finish(node, turns, steps)
+                        return
+                    node_id = self._return(node, turns, steps)
+                else:
+                    self._ask(node, turns, steps)
+                    return
+            if len(self.state.frames) == 1:
+                self._finish(None, turns, steps)
                 return
-            else:
-                self._ask(node, turns, steps)
-                return
-        self._finish(None, turns, steps)
+            node_id = self._return(None, turns, steps)  # the sub-dialogue ran out of nodes
+
+    def _enter(self, node: m.Call) -> str:
+        """Start a sub-dialogue; the id of its first node."""
+        if len(self.state.frames) >= MAX_CALL_DEPTH:
+            raise EngineError(f"te veel gesprekken in elkaar bij '{node.id}'")
+        callee = self._here().callees[node.dialogue.target]
+        parent = self.state.frame
+        given = {
+            there: parent.answers[here] for there, here in node.bindings if here in parent.answers
+        }
+        frame = _Frame(callee.id, node.id, given)
+        self.state.frames.append(frame)
+        self._recall(frame, callee)
+        return callee.start.target
+
+    def _return(self, end: m.End | None, turns: list[Turn], steps: list[Step]) -> str | None:
+        """Close a sub-dialogue at its end: show its closing text and card, bring its
+        answers back as `into.name`; the id of the node after the `call`."""
+        if end is not None:
+            card = tuple(CardLine(item.label, self._render(item.text)) for item in end.summary)
+            title = self._render(end.title) if end.title is not None else ""
+            step = End(
+                self._ref(end.id), end.phase, self._render(end.text), title, card, final=False
+            )
+            steps.append(step)
+            closing = {"title": title, "card": [[line.label, line.text] for line in card]}
+            self._emit(turns, end, "end", "coach", step.text, closing)
+        frame = self.state.frames.pop()
+        here = self._here()
+        call = here.node(frame.call)
+        assert isinstance(call, m.Call)
+        for name, value in frame.answers.items():
+            self.state.frame.answers[f"{call.into}.{name}"] = value
+        return here.successor(call)
 
     def _ask(self, node: m.Question, turns: list[Turn], steps: list[Step]) -> None:
         self.state.node = node.id
@@ -367,18 +571,56 @@ class Engine:
         if probing:
             pending = self.state.probing.pending
             assert pending is not None
-            earlier = self.state.answers.get(node.into)
+            earlier = self.state.frame.answers.get(node.into)
             replace = node.probes[pending].replace or not isinstance(earlier, str)
-            self.state.answers[node.into] = raw if replace else f"{earlier}\n{raw}"
+            self._store(node.into, raw if replace else f"{earlier}\n{raw}")
             self.state.probing.pending = None
             self._emit(turns, node, "probe", "user", raw)
         else:
-            self.state.answers[node.into] = raw
+            self._store(node.into, raw)
             self._emit(turns, node, "ask", "user", raw)
         steps: list[Step] = []
+        if not self._hold_for_safety(node, raw, turns, steps):
+            self._go_on_from(node, turns, steps)
+        return Advance(tuple(turns), tuple(steps))
+
+    def _go_on_from(self, node: m.Ask, turns: list[Turn], steps: list[Step]) -> None:
+        """After an answer to an ask node: its next follow-up question, or the next node."""
         if not self._probe(node, turns, steps):
             self.state.probing = _Probing()
-            self._walk(self.dialogue.successor(node), turns, steps)
+            self._walk(self._here().successor(node), turns, steps)
+
+    def _hold_for_safety(self, node: m.Ask, raw: str, turns: list[Turn], steps: list[Step]) -> bool:
+        """Pause for the safety net if the answer shows a signal not yet responded to."""
+        here = self._here()
+        found = safety.signal(here.safety, raw, self.state.safety_shown)
+        if found is None:
+            return False
+        level, match = found
+        self.state.safety_shown.append(level)
+        self.state.held = level
+        text = safety.referral(here.safety, level)
+        steps.append(Say(self._ref(node.id), node.phase, text, style="safety"))
+        self._emit(turns, node, "safety", "coach", text, {"level": level, "match": match})
+        prompt = self.prompt
+        assert prompt is not None
+        steps.append(prompt)
+        return True
+
+    def _answer_held(self, node: m.Question, raw: str) -> Advance | Invalid:
+        chosen = pick_option(raw, list(safety.OPTIONS))
+        if isinstance(chosen, Invalid):
+            return chosen
+        self._push(raw)
+        self.state.held = None
+        turns: list[Turn] = []
+        self._emit(turns, node, "safety", "user", raw, safety.OPTIONS[chosen])
+        steps: list[Step] = []
+        # Stopping keeps the place after the answer, so a resume goes on from there.
+        assert isinstance(node, m.Ask)
+        self._go_on_from(node, turns, steps)
+        if chosen == safety.STOP:
+            return Advance(tuple(turns), (), pause=True)
         return Advance(tuple(turns), tuple(steps))
 
     def _probe(self, node: m.Ask, turns: list[Turn], steps: list[Step]) -> bool:
@@ -386,18 +628,19 @@ class Engine:
         probing = self.state.probing
         if len(probing.fired) >= node.max_probes:
             return False
-        answer = self.state.answers.get(node.into)
+        answer = self.state.frame.answers.get(node.into)
         for index, probe in enumerate(node.probes):
             if index in probing.fired:
                 continue
-            scope = Scope(self._lookup({"answer": answer}))
+            scope = self._scope({"answer": answer})
             if not holds(probe.when.expr, scope):
                 continue
             text = self._render(probe.text, {"answer": answer, "match": scope.match})
             probing.fired.append(index)
             probing.pending = index
             probing.text = text
-            steps.append(Ask(node.id, node.phase, text, probe=True, help=self._help(node)))
+            ref = self._ref(node.id)
+            steps.append(Ask(ref, node.phase, text, probe=True, help=self._help(node)))
             why = {"rule": probe.when.source, "match": scope.match}
             self._emit(turns, node, "probe", "coach", text, why)
             return True
@@ -411,11 +654,11 @@ class Engine:
         option = node.options[chosen]
         value = option.value if option.value is not None else labels[chosen]
         self._push(raw)
-        self.state.answers[node.into] = value
+        self._store(node.into, value)
         turns: list[Turn] = []
         self._emit(turns, node, "choose", "user", raw, value)
         steps: list[Step] = []
-        target = option.goto.target if option.goto is not None else self.dialogue.successor(node)
+        target = option.goto.target if option.goto is not None else self._here().successor(node)
         self._walk(target, turns, steps)
         return Advance(tuple(turns), tuple(steps))
 
@@ -427,11 +670,11 @@ class Engine:
         if not node.low <= number <= node.high:
             return Invalid("out_of_range", {"low": node.low, "high": node.high})
         self._push(raw)
-        self.state.answers[node.into] = number
+        self._store(node.into, number)
         turns: list[Turn] = []
         self._emit(turns, node, "scale", "user", raw, number)
         steps: list[Step] = []
-        self._walk(self.dialogue.successor(node), turns, steps)
+        self._walk(self._here().successor(node), turns, steps)
         return Advance(tuple(turns), tuple(steps))
 
 
@@ -464,7 +707,15 @@ def pick_option(raw: str, labels: list[str]) -> int | Invalid:
 def _state_to_json(state: _State) -> dict[str, Any]:
     return {
         "node": state.node,
-        "answers": state.answers,
+        "frames": [
+            {
+                "dialogue": frame.dialogue,
+                "call": frame.call,
+                "answers": frame.answers,
+                "previous": frame.previous,
+            }
+            for frame in state.frames
+        ],
         "probing": {
             "fired": state.probing.fired,
             "pending": state.probing.pending,
@@ -475,17 +726,34 @@ def _state_to_json(state: _State) -> dict[str, Any]:
         "started": state.started,
         "finished": state.finished,
         "answer_text": state.answer_text,
+        "seed": state.seed,
+        "session_count": state.session_count,
+        "safety_shown": state.safety_shown,
+        "held": state.held,
     }
 
 
-def _state_from_json(data: dict[str, Any]) -> _State:
+def _state_from_json(data: dict[str, Any], top: str) -> _State:
+    """A state from a snapshot; version 1 (before sub-dialogues) kept answers at the top."""
     probing = data["probing"]
-    answers = data["answers"]
-    if not isinstance(answers, dict):
-        raise ValueError("answers")
+    if "frames" in data:
+        frames = [
+            _Frame(
+                str(frame["dialogue"]),
+                str(frame["call"]),
+                _mapping(frame["answers"]),
+                _mapping(frame.get("previous", {})),
+            )
+            for frame in data["frames"]
+        ]
+    else:
+        frames = [_Frame(top, "", _mapping(data["answers"]))]
+    if not frames:
+        raise ValueError("frames")
+    held = data.get("held")
     return _State(
         node=data["node"],
-        answers=answers,
+        frames=frames,
         probing=_Probing(
             [int(i) for i in probing["fired"]], probing["pending"], str(probing["text"])
         ),
@@ -494,4 +762,14 @@ def _state_from_json(data: dict[str, Any]) -> _State:
         started=bool(data["started"]),
         finished=bool(data["finished"]),
         answer_text=str(data.get("answer_text", "")),
+        seed=int(data.get("seed", 0)),
+        session_count=int(data.get("session_count", 1)),
+        safety_shown=[str(level) for level in data.get("safety_shown", [])],
+        held=str(held) if held is not None else None,
     )
+
+
+def _mapping(value: Any) -> dict[str, Value]:
+    if not isinstance(value, dict):
+        raise ValueError("answers")
+    return dict(value)

@@ -9,23 +9,26 @@ dialogue has stored.
     or         := and ('or' and)*
     and        := not ('and' not)*
     not        := 'not' not | comparison
-    comparison := operand (('==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in') operand)?
-    operand    := NUMBER | STRING | 'true' | 'false' | NAME | NAME '(' args ')' | '(' or ')'
-                | '[' (operand (',' operand)*)? ']'
+    comparison := sum (('==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in') sum)?
+    sum        := operand (('+' | '-') operand)*
+    operand    := NUMBER | '-' NUMBER | STRING | 'true' | 'false' | NAME | NAME '(' args ')'
+                | '(' or ')' | '[' (operand (',' operand)*)? ']'
 
 Strings are written between single or double quotes, without escapes (a regular
-expression keeps its backslashes). Names are answers a dialogue stored (`beleven`), or
-`answer` inside a probe. Comparing values of different kinds (a number and a text) is
-simply false, never an error: a condition always has an answer.
+expression keeps its backslashes). Names are answers a dialogue stored (`beleven`),
+`answer` inside a probe, `previous.X` and `session.count`. A minus between names needs
+spaces (`a - b`), because `a-b` is one name. Comparing values of different kinds (a number
+and a text) is simply false, never an error: a condition always has an answer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from coach.errors import SourceError
+from coach.lexicon import Lexicon, hits, starts
 from coach.text import strip_accents, word_count
 
 Value = str | int | float | bool | None | tuple["Value", ...]
@@ -69,20 +72,32 @@ class Compare:
 
 
 @dataclass(frozen=True)
+class Arith:
+    op: str  # "+" | "-"
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
 class Call:
     function: str
     args: tuple[Expr, ...]
     pattern: re.Pattern[str] | None = field(default=None, compare=False)
+    lexicon: str | None = None  # the lexicon id of mentions(), count() and starts()
 
 
-Expr = Literal | Name | ListOf | Not | Logic | Compare | Call
+Expr = Literal | Name | ListOf | Not | Logic | Compare | Arith | Call
 
 
 class Scope:
-    """What a condition can see: a lookup for names, and a note of the text that matched."""
+    """What a condition can see: a lookup for names, the lexicons, and a note of the text
+    that made it true (`{match}` in a follow-up question)."""
 
-    def __init__(self, lookup: Callable[[str], Value]) -> None:
+    def __init__(
+        self, lookup: Callable[[str], Value], lexicons: Mapping[str, Lexicon] | None = None
+    ) -> None:
         self.lookup = lookup
+        self.lexicons: Mapping[str, Lexicon] = lexicons or {}
         self.match: str | None = None
 
 
@@ -97,17 +112,23 @@ FUNCTIONS: dict[str, Function] = {
     "chars": Function(1, "chars(x): het aantal tekens in x"),
     "answered": Function(1, "answered(x): x is beantwoord (en niet leeg)"),
     "matches": Function(2, "matches(x, 'patroon'): x bevat het reguliere patroon"),
+    "mentions": Function(2, "mentions(x, 'lijst'): x noemt een woord uit de woordenlijst"),
+    "count": Function(2, "count(x, 'lijst'): hoe vaak x een woord uit de woordenlijst noemt"),
+    "starts": Function(
+        2, "starts(x, 'lijst'): x, of een zin in x, begint met een woord uit de lijst"
+    ),
 }
+LEXICON_FUNCTIONS = ("mentions", "count", "starts")
 
 KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _COMPARE_OPS = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"}
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<number>-?\d+(?:\.\d+)?)
+  | (?P<number>\d+(?:\.\d+)?)
   | (?P<string>'[^']*'|"[^"]*")
   | (?P<name>[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z][A-Za-z0-9_-]*)*)
-  | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,)
+  | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,|\+|-)
     """,
     re.VERBOSE,
 )
@@ -203,16 +224,23 @@ class _Parser:
         return self._comparison()
 
     def _comparison(self) -> Expr:
-        left = self._operand()
+        left = self._sum()
         op = self._compare_op()
         if op is None:
             return left
-        right = self._operand()
+        right = self._sum()
         if self._compare_op(peek=True) is not None:
             raise ExprError(
                 "vergelijk één keer per deel", self.token.column, "bijvoorbeeld: x > 2 and x < 8"
             )
         return Compare(op, left, right)
+
+    def _sum(self) -> Expr:
+        expr = self._operand()
+        while self.token.kind == "op" and self.token.text in ("+", "-"):
+            op = self._take().text
+            expr = Arith(op, expr, self._operand())
+        return expr
 
     def _compare_op(self, peek: bool = False) -> str | None:
         token = self.token
@@ -236,6 +264,9 @@ class _Parser:
 
     def _operand(self) -> Expr:
         token = self._take()
+        if token.kind == "op" and token.text == "-" and self.token.kind == "number":
+            token = self._take()
+            return Literal(-float(token.text) if "." in token.text else -int(token.text))
         if token.kind == "number":
             return Literal(float(token.text) if "." in token.text else int(token.text))
         if token.kind == "string":
@@ -291,13 +322,22 @@ class _Parser:
                 function.summary,
             )
         pattern = None
+        lexicon = None
         if name.text == "answered" and not isinstance(args[0], Name):
             raise ExprError(
                 "answered() verwacht de naam van een antwoord", arg_columns[0], function.summary
             )
         if name.text == "matches":
             pattern = _compile_pattern(args[1], arg_columns[1], function)
-        return Call(name.text, tuple(args), pattern)
+        if name.text in LEXICON_FUNCTIONS:
+            if not isinstance(args[1], Literal) or not isinstance(args[1].value, str):
+                raise ExprError(
+                    "de woordenlijst moet een naam tussen aanhalingstekens zijn",
+                    arg_columns[1],
+                    function.summary,
+                )
+            lexicon = args[1].value
+        return Call(name.text, tuple(args), pattern, lexicon)
 
 
 def _compile_pattern(arg: Expr, column: int, function: Function) -> re.Pattern[str]:
@@ -334,9 +374,29 @@ def names(expr: Expr) -> Iterator[str]:
             else (expr.items if isinstance(expr, ListOf) else expr.args)
         ):
             yield from names(part)
-    elif isinstance(expr, Compare):
+    elif isinstance(expr, Compare | Arith):
         yield from names(expr.left)
         yield from names(expr.right)
+
+
+def lexicons_used(expr: Expr) -> Iterator[str]:
+    """Every lexicon id a condition reads, in order of appearance."""
+    if isinstance(expr, Call):
+        if expr.lexicon is not None:
+            yield expr.lexicon
+        for arg in expr.args:
+            yield from lexicons_used(arg)
+    elif isinstance(expr, Not):
+        yield from lexicons_used(expr.operand)
+    elif isinstance(expr, Logic):
+        for part in expr.operands:
+            yield from lexicons_used(part)
+    elif isinstance(expr, ListOf):
+        for part in expr.items:
+            yield from lexicons_used(part)
+    elif isinstance(expr, Compare | Arith):
+        yield from lexicons_used(expr.left)
+        yield from lexicons_used(expr.right)
 
 
 def truthy(value: Value) -> bool:
@@ -361,7 +421,17 @@ def evaluate(expr: Expr, scope: Scope) -> Value:
         return any(truthy(evaluate(part, scope)) for part in expr.operands)
     if isinstance(expr, Compare):
         return _compare(expr.op, evaluate(expr.left, scope), evaluate(expr.right, scope))
+    if isinstance(expr, Arith):
+        return _arith(expr.op, evaluate(expr.left, scope), evaluate(expr.right, scope))
     return _call(expr, scope)
+
+
+def _arith(op: str, left: Value, right: Value) -> Value:
+    """Sum or difference of two numbers; anything else has no value (None)."""
+    if not (_is_number(left) and _is_number(right)):
+        return None
+    assert isinstance(left, int | float) and isinstance(right, int | float)
+    return left + right if op == "+" else left - right
 
 
 def holds(expr: Expr, scope: Scope) -> bool:
@@ -425,9 +495,27 @@ def _call(expr: Call, scope: Scope) -> Value:
         return word_count(text)
     if expr.function == "chars":
         return len(text)
+    if expr.lexicon is not None:
+        return _lexicon_call(expr.function, scope.lexicons.get(expr.lexicon), text, scope)
     assert expr.pattern is not None
     found = expr.pattern.search(strip_accents(text))
     if found is None:
         return False
     scope.match = text[found.start() : found.end()]
     return True
+
+
+def _lexicon_call(function: str, lexicon: Lexicon | None, text: str, scope: Scope) -> Value:
+    if lexicon is None:  # validation reports an unknown lexicon; at run time it is silent
+        return 0 if function == "count" else False
+    if function == "starts":
+        hit = starts(lexicon, text)
+        if hit is not None:
+            scope.match = hit.text
+        return hit is not None
+    found = hits(lexicon, text)
+    if function == "count":
+        return len(found)
+    if found:
+        scope.match = found[0].text
+    return bool(found)

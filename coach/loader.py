@@ -1,8 +1,9 @@
 """From a YAML file to a checked Dialogue, or to every problem with it.
 
-Three passes, each adding to one list of issues so an author sees everything at once:
+Four passes, each adding to one list of issues so an author sees everything at once:
 the JSON Schema (structure and types), building the model (node kinds, conditions and
-templates parsed here, so their errors carry file and line), and the semantic checks
+templates parsed here, so their errors carry file and line), linking what the dialogue
+uses (lexicons, the safety net, sub-dialogues; `links.py`), and the semantic checks
 (targets, names, phases) in `check.py`.
 """
 
@@ -12,13 +13,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from coach import check
+from coach import check, links
 from coach.errors import DialogueError, Issue
 from coach.expr import ExprError
 from coach.expr import parse as parse_condition
 from coach.model import (
     Ask,
     Branch,
+    Call,
     CardItem,
     Choose,
     Condition,
@@ -41,7 +43,7 @@ from coach.templates import TemplateError, parse_template
 from coach.text import reflow
 from coach.yamldoc import JsonPath, YamlDocument, format_path, parse_yaml, read_yaml_file
 
-KINDS = ("say", "ask", "choose", "scale", "branch", "end")
+KINDS = ("say", "ask", "choose", "scale", "branch", "end", "call")
 _FLOW = {"phase", "when", "next"}
 _QUESTION = _FLOW | {"into", "optional", "help"}
 _ALLOWED = {
@@ -51,6 +53,7 @@ _ALLOWED = {
     "scale": _QUESTION | {"scale", "range", "labels"},
     "branch": _FLOW | {"branch"},
     "end": {"end", "phase", "when", "title", "summary"},
+    "call": _FLOW | {"call", "with", "into"},
 }
 RESERVED_NAMES = {
     "answer",
@@ -86,21 +89,30 @@ def load_dialogue(path: Path, display: str | None = None) -> Dialogue:
     return result.dialogue
 
 
-def load_dialogue_text(text: str, name: str = "<tekst>") -> Dialogue:
-    """Load a dialogue from YAML text (for tests and tools); raise DialogueError on errors."""
-    result = _inspect(lambda: parse_yaml(text, name), name)
+def load_dialogue_text(text: str, name: str = "<tekst>", folder: Path | None = None) -> Dialogue:
+    """Load a dialogue from YAML text (for tests and tools); raise DialogueError on errors.
+
+    `folder` is where it would live: its lexicons and sub-dialogues are looked for there.
+    """
+    path = folder / f"{name}.yaml" if folder is not None else None
+    result = _inspect(lambda: parse_yaml(text, name), name, path, ())
     if result.dialogue is None:
         raise DialogueError(result.errors)
     return result.dialogue
 
 
-def inspect_dialogue(path: Path, display: str | None = None) -> LoadResult:
-    """Load a dialogue file and report every issue, without raising for content problems."""
+def inspect_dialogue(
+    path: Path, display: str | None = None, calling: tuple[str, ...] = ()
+) -> LoadResult:
+    """Load a dialogue file and report every issue, without raising for content problems.
+
+    `calling` are the dialogues whose `call` led here, to notice a dialogue calling itself.
+    """
     name = display or str(path)
-    return _inspect(lambda: read_yaml_file(path, name), name)
+    return _inspect(lambda: read_yaml_file(path, name), name, path, calling)
 
 
-def _inspect(read: Any, name: str) -> LoadResult:
+def _inspect(read: Any, name: str, path: Path | None, calling: tuple[str, ...]) -> LoadResult:
     try:
         document: YamlDocument = read()
     except DialogueError as exc:
@@ -109,6 +121,8 @@ def _inspect(read: Any, name: str) -> LoadResult:
     dialogue = builder.build()
     issues = builder.issues
     if dialogue is not None:
+        dialogue, linked = links.link(dialogue, path, calling, inspect_dialogue)
+        issues += linked
         issues += check.check_dialogue(
             dialogue, known_ids=builder.broken, known_names=builder.broken_names
         )
@@ -162,6 +176,13 @@ class _Builder:
             if (phase := self._phase(raw, index)) is not None
         )
         subject = data.get("subject")
+        remember = tuple(name for name in _list(data.get("remember")) if isinstance(name, str))
+        safety: dict[str, Any] = data["safety"] if isinstance(data.get("safety"), dict) else {}
+        safety_lexicons = tuple(
+            self._ref(name, ("safety", "lexicons", index))
+            for index, name in enumerate(_list(safety.get("lexicons")))
+            if isinstance(name, str)
+        )
         return Dialogue(
             id=_str(data.get("id")),
             version=data["version"] if isinstance(data.get("version"), int) else 1,
@@ -176,6 +197,9 @@ class _Builder:
             source=_str(data.get("source")),
             phases=phases,
             subject=subject if isinstance(subject, str) else None,
+            remember=remember,
+            safety_lexicons=safety_lexicons,
+            safety_message=reflow(_str(safety.get("message"))),
             loc=Location(self.file, 1),
         )
 
@@ -238,9 +262,19 @@ class _Builder:
             "help": self._phrase(raw.get("help"), (*path, "help")),
             "key_lines": tuple((str(key), self.doc.line_of((*path, key))) for key in raw),
         }
-        text = self._phrase(raw.get(kind), (*path, kind)) if kind != "branch" else None
+        variants: tuple[Phrase, ...] = ()
+        if kind in ("say", "ask") and isinstance(raw.get(kind), list):
+            variants = tuple(
+                _need(self._phrase(item, (*path, kind, index)))
+                for index, item in enumerate(raw[kind])
+            )
+            text = variants[0] if variants else None
+        elif kind not in ("branch", "call"):
+            text = self._phrase(raw.get(kind), (*path, kind))
+        else:
+            text = None
         into = raw.get("into", node_id)
-        if kind in ("ask", "choose", "scale") and into in RESERVED_NAMES:
+        if kind in ("ask", "choose", "scale", "call") and into in RESERVED_NAMES:
             self._issue(
                 (*path, "into") if "into" in raw else path,
                 f"'{into}' is een gereserveerd woord en kan geen naam van een antwoord zijn",
@@ -248,10 +282,19 @@ class _Builder:
                 code="RESERVED_NAME",
             )
         if kind == "say":
-            return Say(text=_need(text), **common)
+            return Say(text=_need(text), variants=variants, **common)
+        if kind == "call":
+            bindings: dict[str, Any] = raw["with"] if isinstance(raw.get("with"), dict) else {}
+            return Call(
+                dialogue=self._ref(str(raw["call"]), (*path, "call")),
+                bindings=tuple((str(k), v) for k, v in bindings.items() if isinstance(v, str)),
+                into=str(into),
+                **common,
+            )
         if kind == "ask":
             return Ask(
                 text=_need(text),
+                variants=variants,
                 into=str(into),
                 probes=self._probes(raw, path),
                 max_probes=_int(raw.get("max_probes"), 2),

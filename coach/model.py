@@ -6,10 +6,12 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from coach.expr import Expr
+from coach.lexicon import Lexicon
 from coach.templates import Template
 
 
@@ -45,6 +47,22 @@ class Ref:
     target: str
     loc: Location
     path: str
+
+
+@dataclass(frozen=True)
+class SafetyRule:
+    """Signals of one level of distress: `crisis` (acute danger) or `zorg` (worry)."""
+
+    level: str
+    lexicon: Lexicon
+
+
+@dataclass(frozen=True)
+class Safety:
+    """The safety net: always on; authors may add word lists and a sentence of their own."""
+
+    rules: tuple[SafetyRule, ...]
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,11 +135,13 @@ class NodeBase:
 @dataclass(frozen=True, kw_only=True)
 class Say(NodeBase):
     text: Phrase
+    variants: tuple[Phrase, ...] = ()  # alternatives to `text` (itself the first); one per session
 
 
 @dataclass(frozen=True, kw_only=True)
 class Ask(NodeBase):
     text: Phrase
+    variants: tuple[Phrase, ...] = ()
     into: str
     probes: tuple[Probe, ...] = ()
     max_probes: int = 2
@@ -156,7 +176,16 @@ class End(NodeBase):
     summary: tuple[CardItem, ...] = ()
 
 
-Node = Say | Ask | Choose | Scale | Branch | End
+@dataclass(frozen=True, kw_only=True)
+class Call(NodeBase):
+    """Run another dialogue, then go on here; its answers come back as `into.name`."""
+
+    dialogue: Ref  # the id of the dialogue to run
+    bindings: tuple[tuple[str, str], ...] = ()  # (name there, name here): answers it starts with
+    into: str = ""
+
+
+Node = Say | Ask | Choose | Scale | Branch | End | Call
 Question = Ask | Choose | Scale  # the nodes that wait for the user and store an answer
 QUESTION_TYPES = (Ask, Choose, Scale)
 
@@ -167,6 +196,7 @@ KIND_OF: dict[type[NodeBase], str] = {
     Scale: "scale",
     Branch: "branch",
     End: "end",
+    Call: "call",
 }
 
 
@@ -189,7 +219,13 @@ class Dialogue:
     source: str = ""
     phases: tuple[Phase, ...] = ()
     subject: str | None = None
+    remember: tuple[str, ...] = ()
+    safety_lexicons: tuple[Ref, ...] = ()  # the author's extra lists for the safety net
+    safety_message: str = ""
+    safety: Safety | None = None  # set when the dialogue is linked (links.py)
     loc: Location = Location("", 1)
+    lexicons: Mapping[str, Lexicon] = field(default_factory=dict, compare=False, repr=False)
+    callees: Mapping[str, Dialogue] = field(default_factory=dict, compare=False, repr=False)
     _by_id: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
     _order: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -219,8 +255,14 @@ class Dialogue:
         return None
 
     def answer_names(self) -> set[str]:
-        """Every name an answer can be stored under in this dialogue."""
-        return {node.into for node in self.nodes if isinstance(node, QUESTION_TYPES)}
+        """Every name an answer can be stored under in this dialogue, those that sub-dialogues
+        bring back (`into.name`) included."""
+        names = {node.into for node in self.nodes if isinstance(node, QUESTION_TYPES)}
+        for node in self.nodes:
+            if isinstance(node, Call) and node.dialogue.target in self.callees:
+                callee = self.callees[node.dialogue.target]
+                names |= {f"{node.into}.{name}" for name in callee.answer_names()}
+        return names
 
 
 # -- transcripts -----------------------------------------------------------------------------

@@ -118,6 +118,16 @@ def _translate_any_of(error: Any) -> list[SchemaProblem]:
     if len(fitting) == 1:
         return [problem for sub in fitting[0] for problem in _translate(sub)]
     path: JsonPath = tuple(error.absolute_path)
+    if not fitting:  # the value has none of the types: name them all
+        wanted: list[str] = []
+        for subs in branches.values():
+            for sub in subs:
+                if sub.validator == "type" and not sub.relative_path:
+                    types = sub.validator_value
+                    for name in types if isinstance(types, list) else [types]:
+                        if name not in wanted:
+                            wanted.append(name)
+        return [_wrong_type(path, error.instance, wanted)]
     return [
         SchemaProblem(path, "heeft niet de goede vorm", "zie docs/authoring.md voor voorbeelden")
     ]

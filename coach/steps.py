@@ -15,6 +15,7 @@ class Say:
     node: str
     phase: str | None
     text: str
+    style: str = ""  # "safety": the safety net's referral, shown so it cannot be missed
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class End:
     text: str
     title: str = ""
     card: tuple[CardLine, ...] = ()
+    final: bool = True  # False at the end of a sub-dialogue: the conversation goes on
 
 
 Prompt = Ask | Choose | Scale
@@ -78,7 +80,7 @@ class Turn:
     seq: int
     node: str
     phase: str | None
-    kind: str  # say, ask, probe, choose, scale, skip, end
+    kind: str  # say, ask, probe, choose, scale, skip, safety, end
     speaker: str  # coach or user
     text: str
     value: Any = None
@@ -90,6 +92,7 @@ class Advance:
 
     turns: tuple[Turn, ...]
     steps: tuple[Step, ...]
+    pause: bool = False  # the user chose to stop for now (at the safety net)
 
     @property
     def last(self) -> Step | None:

@@ -246,6 +246,31 @@ class Store:
             params.append(limit)
         return [_session_info(row) for row in self._query(sql, params)]
 
+    def count_sessions(self, dialogue_id: str) -> int:
+        """How many sessions of a dialogue there are, in any status."""
+        rows = list(
+            self._query("SELECT count(*) AS n FROM sessions WHERE dialogue_id = ?", [dialogue_id])
+        )
+        return int(rows[0]["n"])
+
+    def snapshots(
+        self, dialogue_id: str, before: int | None = None
+    ) -> Iterator[tuple[str | None, dict[str, Any]]]:
+        """(subject, snapshot) of the sessions of a dialogue, newest first; with `before`,
+        only sessions started before that one."""
+        sql = "SELECT subject, state FROM sessions WHERE dialogue_id = ?"
+        params: list[Any] = [dialogue_id]
+        if before is not None:
+            sql += " AND id < ?"
+            params.append(before)
+        for row in self._query(sql + " ORDER BY id DESC", params):
+            try:
+                state = json.loads(row["state"])
+            except (TypeError, ValueError):
+                continue  # a damaged snapshot is skipped, not fatal for a new session
+            if isinstance(state, dict):
+                yield row["subject"], state
+
     def unfinished(self) -> list[SessionInfo]:
         """Sessions that can be resumed: paused, or cut off while active."""
         return self.sessions(UNFINISHED)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from coach.errors import SourceError
 from coach.expr import Value
+from coach.reflect import reflect
 
 MISSING = "…"  # shown for an answer that was never given (skipped, or on another path)
 
@@ -22,6 +23,7 @@ FILTERS: dict[str, Callable[[str], str]] = {
     "lower": str.lower,
     "upper": str.upper,
     "quote": lambda text: f"‘{text}’",
+    "reflect": reflect,
 }
 
 _FIELD = re.compile(

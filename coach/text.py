@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
@@ -61,3 +63,58 @@ def reflow(text: str) -> str:
                 joined += ("\n" if joined else "") + line
         paragraphs.append(joined)
     return "\n\n".join(paragraphs)
+
+
+# -- analysis for lexicon matching ----------------------------------------------------------
+
+_SENTENCE_BREAK = re.compile(r"[.!?;:\n\"“”‘«»]|(?:^|\s)'")
+_CLAUSE_BREAK = re.compile(r"[.,!?;:()\n\"“”‘’«»–—]")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a text: where it is, and the forms used to compare it."""
+
+    start: int
+    end: int
+    folded: str  # lower case, accents removed
+    stem: str  # the folded word reduced by the Dutch Snowball stemmer
+    clause_start: bool  # punctuation separates it from the word before
+    sentence_start: bool  # the first word of the text, of a sentence or of a quotation
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    # Imported on first use: start-up does not pay for a stemmer a dialogue may not need.
+    from snowballstemmer.dutch_stemmer import DutchStemmer  # type: ignore[import-untyped]
+
+    return DutchStemmer()
+
+
+@lru_cache(maxsize=65536)
+def stem(folded_word: str) -> str:
+    """The Dutch stem of a folded word: `irritatie`, `geirriteerd` → `irriteer`."""
+    return str(_stemmer().stemWord(folded_word))
+
+
+@lru_cache(maxsize=256)
+def analyse(text: str) -> tuple[Token, ...]:
+    """The words of a text with their folded and stemmed forms, in order."""
+    folded = fold(text)
+    tokens: list[Token] = []
+    previous_end = 0
+    for found in _WORD.finditer(folded):
+        gap = folded[previous_end : found.start()]
+        word = found.group()
+        tokens.append(
+            Token(
+                found.start(),
+                found.end(),
+                word,
+                stem(word),
+                clause_start=not tokens or _CLAUSE_BREAK.search(gap) is not None,
+                sentence_start=not tokens or _SENTENCE_BREAK.search(gap) is not None,
+            )
+        )
+        previous_end = found.end()
+    return tuple(tokens)

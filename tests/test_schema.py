@@ -24,7 +24,11 @@ def test_complaints_are_dutch_with_hints() -> None:
     found = {(".".join(map(str, p.path)), p.message, p.hint) for p in problems(data, "dialogue")}
     assert ("version", "moet een heel getal zijn", "") in found
     assert ("title", "mag niet leeg zijn", "") in found
-    assert ("nodes.a.say", "moet tekst zijn", "zet de tekst tussen aanhalingstekens") in found
+    assert (
+        "nodes.a.say",
+        "moet tekst of een lijst zijn",
+        "zet de tekst tussen aanhalingstekens",
+    ) in found
     assert ("nodes.a.nxt", "onbekende sleutel 'nxt'", "bedoel je 'next'?") in found
     assert (
         "nodes.b",

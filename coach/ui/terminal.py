@@ -80,7 +80,9 @@ class TerminalInterface:
 
     def show(self, step: Step) -> None:
         self._phase_header(step)
-        if isinstance(step, Say):
+        if isinstance(step, Say) and step.style == "safety":
+            self._safety(step.text)
+        elif isinstance(step, Say):
             self._paragraph(step.text)
         elif isinstance(step, Ask):
             self._paragraph(step.text, "bold", marker="↳ " if step.probe else "")
@@ -157,15 +159,31 @@ class TerminalInterface:
         if self.dialogue is None or isinstance(step, End) or step.phase == self._phase:
             return
         self._phase = step.phase
-        position = self.dialogue.phase_position(step.phase)
-        if position is None:
+        # A sub-dialogue's steps are numbered in that dialogue.
+        for dialogue in (self.dialogue, *self.dialogue.callees.values()):
+            position = dialogue.phase_position(step.phase)
+            if position is not None:
+                break
+        else:
             return
         index, phase = position
-        title = f"{phase.title} · stap {index} van {len(self.dialogue.phases)}"
+        title = f"{phase.title} · stap {index} van {len(dialogue.phases)}"
         self.console.print(
             Rule(Text(visible(title), style="bold cyan"), align="left", style="cyan"),
             width=self._width(),
         )
+        self.console.print()
+
+    def _safety(self, text: str) -> None:
+        body = Text(visible(text.strip()))
+        panel = Panel(
+            body,
+            title=Text("Even stilstaan", style="bold"),
+            title_align="left",
+            border_style="yellow",
+            padding=(1, 2),
+        )
+        self.console.print(panel, width=self._width())
         self.console.print()
 
     def _end(self, step: End) -> None:

@@ -1,0 +1,172 @@
+"""Reading lexicons from YAML files, with the same file:line errors as dialogues.
+
+A dialogue finds a lexicon by id: first in the `lexicons/` folder beside the dialogue file,
+then among the lexicons shipped with coach. A file is read once per process (per path and
+modification time), however many dialogues use it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coach.errors import DialogueError, Issue
+from coach.lexicon import EntryError, Lexicon, make_entry
+from coach.schema import problems
+from coach.shipped import shipped_dir
+from coach.yamldoc import JsonPath, YamlDocument, format_path, read_yaml_file
+
+FOLDER = "lexicons"
+SUFFIX = ".yaml"
+
+
+def shipped_lexicons() -> Path:
+    return shipped_dir() / FOLDER
+
+
+def lexicon_dirs(dialogue_file: Path | None) -> list[Path]:
+    """Where a dialogue's lexicons are looked for, first match first."""
+    dirs = []
+    if dialogue_file is not None:
+        dirs.append(dialogue_file.resolve().parent / FOLDER)
+    shipped = shipped_lexicons()
+    if not any(d == shipped.resolve() for d in dirs):
+        dirs.append(shipped.resolve())
+    return dirs
+
+
+@dataclass
+class LexiconResult:
+    lexicon: Lexicon | None
+    issues: list[Issue] = field(default_factory=list)
+
+
+_cache: dict[tuple[str, int, int], LexiconResult] = {}
+
+
+def inspect_lexicon(path: Path, display: str | None = None) -> LexiconResult:
+    """Read and check one lexicon file; every problem is reported, nothing raised."""
+    name = display or str(path)
+    try:
+        info = os.stat(path)
+        key = (str(path.resolve()), info.st_mtime_ns, info.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _cache:
+        return _cache[key]
+    try:
+        document = read_yaml_file(path, name)
+    except DialogueError as exc:
+        return LexiconResult(None, exc.issues)
+    result = _build(document, path.stem)
+    if key is not None:
+        _cache[key] = result
+    return result
+
+
+def load_lexicon(path: Path, display: str | None = None) -> Lexicon:
+    """Read one lexicon file; DialogueError with every problem if it has any."""
+    result = inspect_lexicon(path, display)
+    if result.lexicon is None:
+        raise DialogueError(result.issues)
+    return result.lexicon
+
+
+def available(dirs: Iterable[Path]) -> list[str]:
+    """The ids of every lexicon in these folders."""
+    names: set[str] = set()
+    for folder in dirs:
+        if folder.is_dir():
+            names.update(p.stem for p in folder.glob(f"*{SUFFIX}") if p.is_file())
+    return sorted(names)
+
+
+def find_lexicon(lexicon_id: str, dirs: Iterable[Path]) -> Path | None:
+    for folder in dirs:
+        path = folder / f"{lexicon_id}{SUFFIX}"
+        if path.is_file():
+            return path
+    return None
+
+
+def suggestion(lexicon_id: str, dirs: Iterable[Path]) -> str:
+    known = available(dirs)
+    close = difflib.get_close_matches(lexicon_id, known, n=1, cutoff=0.6)
+    if close:
+        return f"bedoel je '{close[0]}'?"
+    return "bekende woordenlijsten: " + ", ".join(known) if known else ""
+
+
+def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
+    issues = list(document.issues)
+
+    def issue(
+        path: JsonPath, message: str, hint: str = "", code: str = "", severity: str = "error"
+    ) -> None:
+        issues.append(
+            Issue(
+                document.file,
+                document.line_of(path),
+                format_path(path),
+                message,
+                hint,
+                code=code,
+                severity="warning" if severity == "warning" else "error",
+            )
+        )
+
+    data = document.data
+    if not isinstance(data, dict):
+        issue((), "een woordenlijst is een mapping met id, title en words")
+        return LexiconResult(None, issues)
+    for problem in problems(data, "lexicon"):
+        issue(problem.path, problem.message, problem.hint, code="SCHEMA")
+    if isinstance(data.get("id"), str) and data["id"] != expected_id:
+        issue(
+            ("id",),
+            f"de id '{data['id']}' is niet gelijk aan de bestandsnaam '{expected_id}'",
+            f"noem het bestand {data['id']}{SUFFIX}, of verander de id",
+            code="LEXICON_ID",
+        )
+    raw_words = data.get("words")
+    groups = raw_words.items() if isinstance(raw_words, dict) else [("", raw_words)]
+    entries = []
+    seen: dict[str, JsonPath] = {}
+    for group, items in groups:
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            path: JsonPath = ("words", group, index) if group else ("words", index)
+            if not isinstance(item, str):
+                continue
+            try:
+                entry = make_entry(item, str(group))
+            except EntryError as exc:
+                issue(path, str(exc), "een regel is een woord of een woordgroep", "BAD_ENTRY")
+                continue
+            key = " ".join(f"{part.how}:{part.text}" for part in entry.parts)
+            if key in seen:
+                issue(
+                    path,
+                    f"'{item}' staat er al (regel {document.line_of(seen[key])}), "
+                    "of betekent na stemming hetzelfde",
+                    "haal een van de twee weg",
+                    "DUPLICATE_ENTRY",
+                    "warning",
+                )
+                continue
+            seen[key] = path
+            entries.append(entry)
+    if any(i.severity == "error" for i in issues):
+        return LexiconResult(None, issues)
+    lexicon = Lexicon(
+        id=str(data["id"]),
+        title=str(data["title"]),
+        entries=tuple(entries),
+        negation=data.get("negation") is not False,
+        description=str(data.get("description") or ""),
+    )
+    return LexiconResult(lexicon, issues)
