@@ -512,7 +512,7 @@ class Engine:
         """Close a sub-dialogue at its end: show its closing text and card, bring its
         answers back as `into.name`; the id of the node after the `call`."""
         if end is not None:
-            card = tuple(CardLine(item.label, self._render(item.text)) for item in end.summary)
+            card = self._card(end)
             title = self._render(end.title) if end.title is not None else ""
             step = End(
                 self._ref(end.id), end.phase, self._render(end.text), title, card, final=False
@@ -527,6 +527,16 @@ class Engine:
         for name, value in frame.answers.items():
             self.state.frame.answers[f"{call.into}.{name}"] = value
         return here.successor(call)
+
+    def _card(self, end: m.End) -> tuple[CardLine, ...]:
+        """The closing card: a line for each item whose answers were given (a skipped
+        question leaves no empty line)."""
+        answers = self.state.frame.answers
+        return tuple(
+            CardLine(item.label, self._render(item.text))
+            for item in end.summary
+            if all(answers.get(name) not in (None, "") for name in item.text.template.names())
+        )
 
     def _ask(self, node: m.Question, turns: list[Turn], steps: list[Step]) -> None:
         self.state.node = node.id
@@ -548,7 +558,7 @@ class Engine:
         if node is None:  # the file ran out without an end node
             steps.append(End("", None, ""))
             return
-        card = tuple(CardLine(item.label, self._render(item.text)) for item in node.summary)
+        card = self._card(node)
         title = self._render(node.title) if node.title is not None else ""
         end = End(node.id, node.phase, self._render(node.text), title, card)
         steps.append(end)

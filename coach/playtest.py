@@ -212,6 +212,7 @@ def run_case(dialogue: Dialogue, case: Case, folder: Path) -> CaseResult:
             result.failures.append(
                 f"{where}: verwacht bij '{step.at}', maar de vraag is bij '{prompt.node}'"
             )
+            break  # every later step would answer the wrong question
         outcome = _give(engine, step.answer)
         if isinstance(outcome, Invalid):
             why = outcome.reason + (f" {outcome.details}" if outcome.details else "")

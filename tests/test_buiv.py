@@ -20,6 +20,7 @@ STRONG = {
     "voorleven": "Ik begin in zijn werkkamer met een vraag over zijn loopbaan en vertel daarna "
     "eerlijk dat ik me in het beraad ergerde.",
     "opening": "Hoe kijk jij terug op het laatste directieberaad?",
+    "voorbereiden": "2",
     "zekerheid": "6",
 }
 
@@ -46,8 +47,9 @@ def test_strong_answers_get_no_follow_up_and_end_with_the_card(buiv: Dialogue) -
     assert isinstance(end, End)
     assert end.title == "Gesprekskaart · gesprek met Paul"
     card = dict((line.label, line.text) for line in end.card)
-    for step in ("beleven", "uitleven", "inleven", "voorleven"):
+    for step in ("beleven", "inleven", "voorleven"):
         assert card[step.capitalize()] == STRONG[step]
+    assert card["Uitleven"] == "Je was geïrriteerd en eerlijk gezegd ook onzeker over je eigen rol."
     assert card["Openingsvraag"] == STRONG["opening"]
     kinds = [turn.kind for turn in result.turns]
     assert "probe" not in kinds
@@ -64,16 +66,21 @@ def test_strong_answers_get_no_follow_up_and_end_with_the_card(buiv: Dialogue) -
             "Je schrijft ‘altijd’. Kun je één moment beschrijven",
         ),
         ("beleven", "geen idee", "Neem gerust even de tijd."),
-        ("uitleven", "Ik had het gevoel dat hij zich boven ons plaatste.", "‘Het gevoel dat…’"),
+        (
+            "uitleven",
+            "Ik had het gevoel dat hij zich boven ons plaatste.",
+            "‘gevoel dat’ gaat vooral over wat je dacht dat Paul deed",
+        ),
         (
             "uitleven",
             "Het was gewoon een rare situatie in het overleg.",
-            "Welk gevoelswoord past er het best bij?",
+            "Je noemt het ‘rare’. Welk woord komt er dichter bij?",
         ),
+        ("uitleven", "Daar zat ik niet mee.", "Welk gevoel hoort erbij?"),
         (
             "inleven",
-            "Hij vindt zichzelf gewoon beter dan de rest.",
-            "Stel dat Paul dit moment zelf aan een collega vertelt.",
+            "Hij is gewoon arrogant en vindt zichzelf beter dan de rest.",
+            "Je schrijft ‘arrogant’. Stel dat Paul dit moment zelf aan een collega vertelt.",
         ),
         ("inleven", "Ik denk dat ik het te druk had die dag.", "Je schrijft vooral over jezelf"),
         (
@@ -84,7 +91,7 @@ def test_strong_answers_get_no_follow_up_and_end_with_the_card(buiv: Dialogue) -
         (
             "voorleven",
             "Ik ga hem duidelijk maken dat dit niet kan.",
-            "Een gelijkwaardig gesprek begint vaak met een verhaal",
+            "Je schrijft ‘duidelijk maken’. Een gelijkwaardig gesprek begint vaak met een verhaal",
         ),
         (
             "voorleven",
@@ -131,7 +138,7 @@ def test_met_skips_the_who_question(buiv: Dialogue) -> None:
     engine = Engine(buiv, {"ander": "Paul"})
     advance = engine.start()
     assert engine.prompt is not None and engine.prompt.node == "aanleiding"
-    assert "Waar wil je het met Paul over hebben?" in advance.steps[-1].text
+    assert "met Paul over" in advance.steps[-1].text
 
 
 def test_the_who_question_keeps_names_short(buiv: Dialogue) -> None:
