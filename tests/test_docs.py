@@ -95,7 +95,7 @@ def test_the_guide_names_every_issue_code() -> None:
     guide = (REPO / "docs" / "authoring.md").read_text("utf-8")
     sources = "".join(
         (REPO / "coach" / f"{name}.py").read_text("utf-8")
-        for name in ("yamldoc", "schema", "loader", "check")
+        for name in ("yamldoc", "schema", "loader", "check", "links", "lexicon_files", "playtest")
     )
     codes = set(re.findall(r'"([A-Z]{2,}(?:_[A-Z0-9]+)*)"', sources))
     for code in codes:
@@ -109,3 +109,58 @@ def test_shipped_dialogues_have_an_editor_schema_line_and_a_source() -> None:
             "# yaml-language-server: $schema=../coach/schemas/dialogue.schema.json\n"
         ), path
         assert "\nsource: " in text, path
+
+
+def test_the_guides_test_file_example_passes_against_its_dialogue(tmp_path: Path) -> None:
+    from coach.loader import load_dialogue
+    from coach.playtest import read_play_file, run_case
+
+    guide = (REPO / "docs" / "authoring.md").read_text("utf-8")
+    dialogue_path = tmp_path / "terugblik.yaml"
+    dialogue_path.write_text(code_blocks(guide, "yaml")[0], encoding="utf-8")
+    example = next(block for block in code_blocks(guide, "yaml") if "cases:" in block)
+    (tmp_path / "tests").mkdir()
+    test_path = tmp_path / "tests" / "terugblik.yaml"
+    test_path.write_text(example, encoding="utf-8")
+    play = read_play_file(test_path)
+    results = [
+        run_case(load_dialogue(dialogue_path), case, test_path.parent) for case in play.cases
+    ]
+    assert [result.failures for result in results] == [[], []]
+    assert (tmp_path / "tests" / "golden" / "terugblik-goed.txt").exists()
+
+
+def test_the_guides_fragments_use_only_known_keys() -> None:
+    """Every YAML fragment in the guide parses, and its keys are ones the schema knows."""
+    import yaml
+
+    schema = json.loads((REPO / "coach" / "schemas" / "dialogue.schema.json").read_text("utf-8"))
+    known = set(schema["properties"]) | set(schema["$defs"]["node"]["properties"])
+    known |= {"when", "ask", "replace", "label", "goto", "value", "text", "id", "title"}
+    known |= set(schema["properties"]["safety"]["properties"])
+    guide = (REPO / "docs" / "authoring.md").read_text("utf-8")
+    for block in code_blocks(guide, "yaml"):
+        data = yaml.safe_load(block)
+        if isinstance(data, list):  # a list of probes
+            data = {"x": {"probes": data}}
+        assert isinstance(data, dict), block
+        if "cases" in data or "words" in data:
+            continue  # a test file or a lexicon: checked by their own tests
+        # A fragment either starts at the top of a file or lists nodes by their ids.
+        top = data if set(data) & set(schema["properties"]) else {"nodes": data}
+        for key in _keys(top, skip={"nodes", "with", "labels"}):
+            assert key in known, f"unknown key {key!r} in the guide:\n{block}"
+
+
+def _keys(data: object, skip: set[str]) -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in skip and isinstance(value, dict):
+                for inner in value.values():
+                    yield from _keys(inner, skip)
+                continue
+            yield str(key)
+            yield from _keys(value, skip)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _keys(item, skip)
