@@ -130,7 +130,7 @@ def _names(dialogue: Dialogue, known_names: set[str]) -> list[Issue]:
         if name not in answers:
             issues.append(
                 _issue(
-                    dialogue.loc,
+                    dialogue.loc_of(f"remember[{index}]"),
                     f"remember[{index}]",
                     "UNKNOWN_REMEMBER",
                     f"'{name}' onder remember is niet de naam van een antwoord",
@@ -142,7 +142,7 @@ def _names(dialogue: Dialogue, known_names: set[str]) -> list[Issue]:
     if dialogue.subject is not None and dialogue.subject not in answers:
         issues.append(
             _issue(
-                dialogue.loc,
+                dialogue.loc_of("subject"),
                 "subject",
                 "UNKNOWN_SUBJECT",
                 f"'{dialogue.subject}' is niet de naam van een antwoord",

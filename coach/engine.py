@@ -272,11 +272,13 @@ class Engine:
 
     def snapshot(self) -> dict[str, Any]:
         """Everything needed to resume, as JSON-ready data."""
-        return {
-            "version": SNAPSHOT_VERSION,
-            "state": _state_to_json(self.state),
-            "history": [_state_to_json(frame) for frame in self.history],
-        }
+        return copy.deepcopy(
+            {
+                "version": SNAPSHOT_VERSION,
+                "state": _state_to_json(self.state),
+                "history": [_state_to_json(frame) for frame in self.history],
+            }
+        )
 
     @classmethod
     def restore(

@@ -121,6 +121,10 @@ class _Linker:
             )
             return None
         result = inspect(found, _display(found), chain)
+        cycles = [issue for issue in result.errors if issue.code == "CALL_CYCLE"]
+        if cycles:  # the loop closes further down: say so here, where it starts
+            self._call_issue(node, "CALL_CYCLE", cycles[0].message)
+            return None
         if result.dialogue is None:
             first = result.errors[0].format().splitlines()[0] if result.errors else ""
             self._call_issue(

@@ -198,6 +198,11 @@ class _Builder:
             phases=phases,
             subject=subject if isinstance(subject, str) else None,
             remember=remember,
+            key_lines=tuple((str(key), self.doc.line_of((key,))) for key in data)
+            + tuple(
+                (f"remember[{index}]", self.doc.line_of(("remember", index)))
+                for index in range(len(remember))
+            ),
             safety_lexicons=safety_lexicons,
             safety_message=reflow(_str(safety.get("message"))),
             loc=Location(self.file, 1),

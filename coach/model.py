@@ -224,6 +224,7 @@ class Dialogue:
     safety_message: str = ""
     safety: Safety | None = None  # set when the dialogue is linked (links.py)
     loc: Location = Location("", 1)
+    key_lines: tuple[tuple[str, int], ...] = ()  # top-level keys (and remember[i]) → line
     lexicons: Mapping[str, Lexicon] = field(default_factory=dict, compare=False, repr=False)
     callees: Mapping[str, Dialogue] = field(default_factory=dict, compare=False, repr=False)
     _by_id: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
@@ -233,6 +234,13 @@ class Dialogue:
         for index, node in enumerate(self.nodes):
             self._by_id.setdefault(node.id, node)
             self._order.setdefault(node.id, index)
+
+    def loc_of(self, key: str) -> Location:
+        """Where a top-level key (or `remember[i]`) is written; line 1 if it is absent."""
+        for name, line in self.key_lines:
+            if name == key:
+                return Location(self.loc.file, line)
+        return self.loc
 
     def node(self, node_id: str) -> Node:
         return self._by_id[node_id]

@@ -1,4 +1,9 @@
-"""`coach validate`: which files to check, every issue in them, and a one-line summary."""
+"""`coach validate`: which files to check, every issue in them, and a one-line summary.
+
+A file in a `lexicons/` folder is checked as a word list, one in a `tests/` folder as a
+playthrough test file, anything else as a dialogue. A folder means its dialogues and the
+word lists and test files in its `lexicons/` and `tests/` folders.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coach import catalog
-from coach.errors import UsageError
+from coach.errors import DialogueError, Issue, UsageError
+from coach.lexicon_files import FOLDER as LEXICONS
+from coach.lexicon_files import inspect_lexicon
 from coach.loader import inspect_dialogue
+
+TESTS = "tests"
 
 
 def files_to_check(paths: tuple[str, ...]) -> list[Path]:
-    """The dialogue files named (a folder means its .yaml files); all known ones if none."""
+    """The files named (a folder means what is in it); all known ones if none."""
     if not paths:
-        return [path for folder in catalog.search_dirs() for path in _yaml_in(folder)]
+        return [path for folder in catalog.search_dirs() for path in _folder(folder)]
     files: list[Path] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files += _yaml_in(path)
+            files += _folder(path)
         elif path.exists() or path.suffix in catalog.SUFFIXES:
             files.append(path)
         else:
@@ -30,14 +39,41 @@ def validate(files: list[Path], say: Callable[[str], None]) -> bool:
     """Report every issue of every file through `say`, then a summary; True when error-free."""
     errors = warnings = broken = 0
     for path in files:
-        result = inspect_dialogue(path, catalog.display(path))
-        for issue in result.issues:
+        issues = inspect(path)
+        for issue in issues:
             say(issue.format())
-        errors += len(result.errors)
-        warnings += len(result.issues) - len(result.errors)
-        broken += bool(result.errors)
+        found = sum(issue.severity == "error" for issue in issues)
+        errors += found
+        warnings += len(issues) - found
+        broken += bool(found)
     say(summary(len(files), errors, warnings, broken))
     return errors == 0
+
+
+def inspect(path: Path) -> list[Issue]:
+    """Every issue of one file, checked as what its folder says it is."""
+    name = catalog.display(path)
+    if path.parent.name == LEXICONS:
+        return inspect_lexicon(path, name).issues
+    if path.parent.name == TESTS:
+        from coach.playtest import read_play_file
+
+        try:
+            play = read_play_file(path, name)
+        except DialogueError as exc:
+            return exc.issues
+        if not (path.parent.parent / f"{play.dialogue}.yaml").is_file():
+            return [
+                Issue(
+                    name,
+                    1,
+                    "dialogue",
+                    f"er is geen gesprek '{play.dialogue}' naast deze map",
+                    code="BAD_TEST",
+                )
+            ]
+        return []
+    return inspect_dialogue(path, name).issues
 
 
 def summary(files: int, errors: int, warnings: int, broken: int) -> str:
@@ -57,6 +93,15 @@ def summary(files: int, errors: int, warnings: int, broken: int) -> str:
 
 def _plural(count: int, one: str, more: str) -> str:
     return one if count == 1 else more
+
+
+def _folder(folder: Path) -> list[Path]:
+    """A folder's dialogues, then the word lists and test files beside them."""
+    files = _yaml_in(folder)
+    for sub in (LEXICONS, TESTS):
+        if (folder / sub).is_dir() and folder.name not in (LEXICONS, TESTS):
+            files += _yaml_in(folder / sub)
+    return files
 
 
 def _yaml_in(folder: Path) -> list[Path]:

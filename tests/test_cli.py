@@ -26,6 +26,7 @@ STRONG_BUIV = [
     "Ik begin in zijn werkkamer met een vraag over zijn loopbaan en vertel daarna eerlijk dat "
     "ik me in het beraad ergerde.",
     "Hoe kijk jij terug op het laatste directieberaad?",
+    "2",
     "6",
     "1",
 ]
@@ -325,3 +326,22 @@ def test_show_lays_out_the_card_under_the_closing_text(run_cli: Run) -> None:
     card = [line for line in lines if line.strip().startswith(("Beleven  ", "Openingsvraag  "))]
     assert len(card) == 2
     assert card[1].strip() == "Openingsvraag  Hoe kijk jij terug op het laatste directieberaad?"
+
+
+def test_validate_checks_word_lists_and_test_files_as_what_they_are(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "dialogues" / "lexicons").mkdir(parents=True)
+    (tmp_path / "dialogues" / "tests").mkdir()
+    (tmp_path / "dialogues" / "lexicons" / "mijn.yaml").write_text(
+        "id: mijn\ntitle: Mijn lijst\nwords:\n  - boos\n  - '!!'\n", encoding="utf-8"
+    )
+    (tmp_path / "dialogues" / "tests" / "weg.yaml").write_text(
+        "dialogue: weg\ncases:\n  - name: a\n    steps: [x]\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("validate", "dialogues/")
+    assert "dialogues/lexicons/mijn.yaml:5: words[1]: '!!' is geen woord" in result.out
+    assert "dialogues/tests/weg.yaml:1: dialogue: er is geen gesprek 'weg'" in result.out
+    assert "2 bestanden gecontroleerd: 2 fouten in 2 bestanden." in result.out
+    assert result.code == 1

@@ -106,9 +106,9 @@ def start(terminals: list[Terminal], home: Path, *args: str, **env: str) -> Term
 def at_beleven(terminals: list[Terminal], home: Path) -> Terminal:
     """A session with Paul, its first question answered, waiting at Beleven."""
     term = start(terminals, home, "run", "buiv", "--met", "Paul")
-    term.wait_for("Waar wil je het met Paul over hebben?")
+    term.wait_for("met Paul over")
     term.answer("het overleg van dinsdag met de sectie")
-    term.wait_for("Denk aan één concreet moment")
+    term.wait_for("hoe beleefde jij het?")
     return term
 
 
@@ -126,9 +126,9 @@ def test_revise_pause_and_resume_in_a_real_terminal(
     term = start(terminals, coach_home, "run", "buiv")
     term.wait_for("Met wie ga je het gesprek voeren?")
     term.answer("Paul")
-    term.wait_for("Waar wil je het met Paul over hebben?")
+    term.wait_for("met Paul over")
     term.answer("het overleg van dinsdag met de sectie")
-    term.wait_for("Denk aan één concreet moment")
+    term.wait_for("hoe beleefde jij het?")
     term.wait_for(" Stap 1 van 4 · Beleven ")  # the bottom bar
     term.answer("/terug")
     term.wait_for("Geef je nieuwe antwoord.")
@@ -136,14 +136,14 @@ def test_revise_pause_and_resume_in_a_real_terminal(
     term.wait_for("› het overleg van dinsdag met de sectie", count=2)
     term.child.send("\x15")  # Ctrl-U: clear the line
     term.answer("de afspraak over de toetsweek")
-    term.wait_for("Denk aan één concreet moment")
+    term.wait_for("hoe beleefde jij het?")
     term.answer("/pauze")
     term.wait_for("coach resume 1")
     assert term.exit_status() == 0
     assert user_answers(coach_home) == ["Paul", "de afspraak over de toetsweek"]
 
     again = start(terminals, coach_home, "resume")
-    screen = again.wait_for("Denk aan één concreet moment")
+    screen = again.wait_for("hoe beleefde jij het?")
     assert "Verder met sessie 1" in screen
     assert "Je laatste antwoord was: de afspraak over de toetsweek" in screen
     again.answer("/pauze")
@@ -176,22 +176,22 @@ def test_multi_line_answers_and_hostile_text(terminals: list[Terminal], coach_ho
     hostile = "[bold]P[/bold] \x1b[2J {ander}"
     term.child.send("\x1b[200~" + hostile + "\x1b[201~")  # pasted: escapes arrive raw
     term.child.send("\r")
-    screen = term.wait_for("over hebben?")
-    assert "Waar wil je het met [bold]P[/bold] ␛[2J {ander} over hebben?" in screen
+    screen = term.wait_for("Een zin of twee")
+    assert "met [bold]P[/bold] ␛[2J {ander} over" in screen
     assert "Je bereidt een gesprek voor" in screen  # the screen was not cleared
     term.child.send("regel een")
     term.child.send("\x1b\r")  # Alt+Enter
     term.answer("regel twee")
-    term.wait_for("Denk aan één concreet moment")
+    term.wait_for("hoe beleefde jij het?")
     term.child.sendcontrol("d")
     assert term.exit_status() == 0
     assert user_answers(coach_home) == [hostile, "regel een\nregel twee"]
-    assert b"\x1b[2J" not in term.raw.split(b"Waar wil je")[-1]
+    assert b"\x1b[2J" not in term.raw.split(b"Een zin of twee")[-1]
 
 
 def test_no_color_means_no_colour_anywhere(terminals: list[Terminal], coach_home: Path) -> None:
     term = start(terminals, coach_home, "run", "buiv", "--met", "Paul", NO_COLOR="1")
-    term.wait_for("Waar wil je het met Paul over hebben?")
+    term.wait_for("met Paul over")
     term.answer("het overleg van dinsdag met de sectie")
     term.wait_for("Stap 1 van 4 · Beleven")
     colours = re.findall(rb"\x1b\[[0-9;]*m", term.raw)
@@ -232,7 +232,7 @@ def test_a_killed_process_loses_no_answer_and_resumes_at_the_next_question(
     assert term.exit_status() == 128 + signal.SIGKILL
     assert user_answers(coach_home) == ["het overleg van dinsdag met de sectie"]
     again = start(terminals, coach_home, "resume")
-    screen = again.wait_for("Denk aan één concreet moment")
+    screen = again.wait_for("hoe beleefde jij het?")
     assert "Verder met sessie 1" in screen
     again.answer("/pauze")
     assert again.exit_status() == 0
