@@ -19,10 +19,20 @@ from coach.reflect import reflect
 
 MISSING = "…"  # shown for an answer that was never given (skipped, or on another path)
 
+
+def _without_full_stop(text: str) -> str:
+    """A quoted answer without its closing full stop: the author's sentence goes on after it
+    (‘Ik vraag eerst naar zijn loopbaan’. Hoe ging dat?); ?, ! and … stay."""
+    stripped = text.strip()
+    if stripped.endswith(".") and not stripped.endswith(".."):
+        return stripped[:-1]
+    return stripped
+
+
 FILTERS: dict[str, Callable[[str], str]] = {
     "lower": str.lower,
     "upper": str.upper,
-    "quote": lambda text: f"‘{text}’",
+    "quote": lambda text: f"‘{_without_full_stop(text)}’",
     "reflect": reflect,
 }
 

@@ -236,3 +236,23 @@ def test_a_killed_process_loses_no_answer_and_resumes_at_the_next_question(
     assert "Verder met sessie 1" in screen
     again.answer("/pauze")
     assert again.exit_status() == 0
+
+
+def test_the_safety_net_pauses_with_help_and_the_answer_is_kept(
+    terminals: list[Terminal], coach_home: Path
+) -> None:
+    term = at_beleven(terminals, coach_home)
+    term.answer("Ik kan niet meer. Dinsdag zei hij dat ik het niet aankan.")
+    screen = term.wait_for("Wil je verder met dit gesprek?")
+    for words in ("Even stilstaan", "vertrouwenspersoon", "bedrijfsarts", "huisarts", "0800-0113"):
+        assert words in screen, words
+    term.answer("2")
+    assert term.exit_status() == 0
+    assert user_answers(coach_home)[-2:] == [
+        "Ik kan niet meer. Dinsdag zei hij dat ik het niet aankan.",
+        "2",
+    ]
+    again = start(terminals, coach_home, "resume")
+    again.wait_for("Wat deed dat moment met je?")  # it goes on after the answer
+    again.child.sendcontrol("d")
+    assert again.exit_status() == 0

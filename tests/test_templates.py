@@ -56,3 +56,11 @@ def test_bad_templates_are_refused_at_parse_time(source: str, fragment: str) -> 
 
 def test_names_lists_the_fields() -> None:
     assert list(parse_template("{a} en {b|lower} en {{c}}").names()) == ["a", "b"]
+
+
+def test_quote_leaves_the_full_stop_to_the_sentence_around_it() -> None:
+    assert render("Je schreef {x|quote}. Klopt dat?", x=" Ik vraag eerst. ") == (
+        "Je schreef ‘Ik vraag eerst’. Klopt dat?"
+    )
+    assert render("{x|quote}", x="Hoe ging het?") == "‘Hoe ging het?’"
+    assert render("{x|quote}", x="En toen...") == "‘En toen...’"
