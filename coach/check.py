@@ -119,7 +119,7 @@ def conditions(dialogue: Dialogue) -> Iterator[tuple[str, Condition]]:
 
 
 # Names every condition and text may read besides the answers.
-SESSION_NAMES = {"session.count"}
+SESSION_NAMES = {"session.count", "session.called"}
 
 
 def _names(dialogue: Dialogue, known_names: set[str]) -> list[Issue]:

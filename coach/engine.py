@@ -382,6 +382,8 @@ class Engine:
                 return extra[name]
             if name == "session.count":
                 return state.session_count
+            if name == "session.called":  # this dialogue runs inside another one
+                return frame is not state.frames[0]
             if name.startswith("previous."):
                 return frame.previous.get(name.removeprefix("previous."))
             return frame.answers.get(name)

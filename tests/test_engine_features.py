@@ -204,6 +204,23 @@ def test_with_presets_the_callees_answer_so_its_question_is_skipped(
     assert questions(advance) == ["Wat voelde je bij Paul?"]
 
 
+def test_session_called_is_true_inside_a_sub_dialogue_only(
+    calling: Callable[..., Dialogue], tmp_path: Path
+) -> None:
+    callee = CALLEE.replace(
+        "nodes:\n",
+        "nodes:\n  uitleg:\n    when: not session.called\n    say: Lange uitleg.\n"
+        "  kort:\n    when: session.called\n    say: Kort.\n",
+    )
+    (tmp_path / "gevoel.yaml").write_text(callee, encoding="utf-8")
+    alone = Engine(load_dialogue(tmp_path / "gevoel.yaml"))
+    assert alone.start().steps[0].text == "Lange uitleg."
+    path = tmp_path / "hoofd.yaml"
+    path.write_text(CALLER.format(bindings="    with: {persoon: ander}\n"), encoding="utf-8")
+    engine = play(load_dialogue(path), [])
+    assert accepted(engine.answer("Paul")).steps[0].text == "Kort."
+
+
 def test_without_with_the_callee_asks_for_it(calling: Callable[..., Dialogue]) -> None:
     engine = play(calling(bindings=""), [])
     advance = accepted(engine.answer("Paul"))
