@@ -104,7 +104,8 @@ def _markdown_turn(turn: TranscriptTurn) -> list[str]:
             return ["> *(overgeslagen)*", ""]
         quoted = escape_markdown(turn.text).splitlines() or [""]
         return [f"> {line}".rstrip() for line in quoted] + [""]
-    label = "**Coach (vervolgvraag):**" if turn.kind == "probe" else "**Coach:**"
+    labels = {"probe": "**Coach (vervolgvraag):**", "safety": "**Coach (vangnet):**"}
+    label = labels.get(turn.kind, "**Coach:**")
     out = [f"{label} {escape_markdown(turn.text.strip())}", ""]
     if turn.kind == "end" and isinstance(turn.value, dict) and turn.value.get("card"):
         title = turn.value.get("title") or "Gesprekskaart"

@@ -345,3 +345,14 @@ def test_validate_checks_word_lists_and_test_files_as_what_they_are(
     assert "dialogues/tests/weg.yaml:1: dialogue: er is geen gesprek 'weg'" in result.out
     assert "2 bestanden gecontroleerd: 2 fouten in 2 bestanden." in result.out
     assert result.code == 1
+
+
+def test_the_safety_net_is_marked_in_show_and_in_the_markdown_export(run_cli: Run) -> None:
+    result = run_cli("run", "buiv", input="Paul\nEerlijk gezegd kan ik niet meer.\n2\n")
+    assert result.code == 0
+    assert "0800-0113" in result.out
+    assert "coach resume 1" in result.out  # stopping at the safety net keeps the session
+    shown = run_cli("transcripts", "show", "1").out
+    assert "(vangnet)" in shown and "Eerlijk gezegd kan ik niet meer." in shown
+    markdown = run_cli("transcripts", "export", "1", "--format", "md").out
+    assert "**Coach (vangnet):** " in markdown

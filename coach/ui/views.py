@@ -127,6 +127,8 @@ def transcript(console: Console, record: Transcript) -> None:
         text = Text(visible(turn.text.strip()))
         if turn.kind == "probe":
             text = Text.assemble(("↳ ", "cyan"), text, ("  (vervolgvraag)", "dim"))
+        elif turn.kind == "safety":
+            text = Text.assemble(text, ("  (vangnet)", "dim"))
         body: RenderableType = text
         if turn.kind == "end" and isinstance(turn.value, dict) and turn.value.get("card"):
             card = Table.grid(padding=(0, 2, 0, 0))
