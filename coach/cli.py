@@ -143,10 +143,12 @@ def resume_command(ctx: click.Context, session: str | None) -> None:
 @cli.command("validate")
 @click.argument("paths", metavar="[PAD]...", nargs=-1)
 def validate_command(paths: tuple[str, ...]) -> None:
-    """Controleer dialogen op fouten, met bestand en regel.
+    """Controleer dialogen, woordenlijsten en testbestanden, met bestand en regel.
 
     Zonder PAD worden alle gesprekken gecontroleerd die coach kent (ook ./dialogues).
-    Een map controleert alle .yaml-bestanden erin.
+    Een map controleert alle .yaml-bestanden erin, en die in de mappen lexicons/ en
+    tests/ ernaast. Een bestand in een map lexicons/ is een woordenlijst, een bestand
+    in tests/ een testbestand.
 
     \b
     Voorbeelden:
