@@ -145,3 +145,14 @@ def test_the_who_question_keeps_names_short(buiv: Dialogue) -> None:
     engine = Engine(buiv)
     engine.start()
     assert engine.answer("x" * 81) == Invalid("too_long", {"limit": 80, "length": 81})
+
+
+def test_a_third_run_explains_less_than_the_first(buiv: Dialogue) -> None:
+    def said(session_count: int) -> str:
+        engine = Engine(buiv, {"ander": "Paul"}, session_count=session_count)
+        return " ".join(step.text for step in engine.start().steps if not isinstance(step, Ask))
+
+    first, second, third = said(1), said(2), said(3)
+    assert first == second
+    assert len(third) < len(first) / 3
+    assert "/hulp" in third  # the way to the full explanation stays
