@@ -9,6 +9,14 @@ Every issue has a stable code, so tools and tests can rely on it:
 - UNKNOWN_REMEMBER a name under `remember` is not the name of an answer
 - UNKNOWN_BINDING  a `with` of a `call` names an answer that does not exist there or here
 - UNUSED_RULE      (warning) branch rules after the default rule can never be chosen
+- DEAD_END         from this node no path leads to an `end` (a loop without a way out)
+- UNREACHABLE_NODE (warning) no path from the start leads to this node
+- NO_DEFAULT_BRANCH (warning) a branch without a last rule without `when`: when no rule
+                   holds, it silently goes on to the node below it
+- UNUSED_ANSWER    (warning) an answer that nothing reads: no condition, text, card,
+                   `subject`, `remember` or `with`
+
+The wording of texts is checked in `wording.py` (MIXED_REGISTER, CLOSED_QUESTION).
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 
-from coach import expr
+from coach import expr, flow
 from coach.errors import Issue
 from coach.model import (
     Ask,
@@ -35,12 +43,16 @@ from coach.model import (
 
 
 def check_dialogue(
-    dialogue: Dialogue, known_ids: Iterable[str] = (), known_names: Iterable[str] = ()
+    dialogue: Dialogue,
+    known_ids: Iterable[str] = (),
+    known_names: Iterable[str] = (),
+    broken: bool = False,
 ) -> list[Issue]:
     """Every semantic problem in a dialogue.
 
     `known_ids` and `known_names` belong to nodes that exist in the file but could not be
     built (their problem is reported already): references to them are not errors too.
+    `broken` says an error was found already, so the warnings about the flow are left out.
     """
     existing = {node.id for node in dialogue.nodes} | set(known_ids)
     issues: list[Issue] = []
@@ -48,6 +60,10 @@ def check_dialogue(
     issues += _phases(dialogue)
     issues += _names(dialogue, set(known_names))
     issues += _branches(dialogue)
+    # With an error the flow is not what the author wrote: warnings about it would be noise.
+    if not broken and not known_ids and not any(i.severity == "error" for i in issues):
+        issues += _flow(dialogue)
+        issues += _unused_answers(dialogue)
     return issues
 
 
@@ -254,6 +270,91 @@ def _branches(dialogue: Dialogue) -> list[Issue]:
                     )
                 )
                 break
+    return issues
+
+
+def _flow(dialogue: Dialogue) -> list[Issue]:
+    issues = []
+    reachable = flow.reachable(dialogue)
+    finishing = flow.can_finish(dialogue)
+    stuck = reachable - finishing
+    # A loop without a way out is reported where it is entered, not at every node in it.
+    entries = {
+        edge.target
+        for edge in flow.edges(dialogue)
+        if edge.target in stuck and edge.source not in stuck
+    }
+    if dialogue.start.target in stuck:
+        entries.add(dialogue.start.target)
+    for node in dialogue.nodes:
+        path = f"nodes.{node.id}"
+        if node.id not in reachable:
+            issues.append(
+                _issue(
+                    node.loc,
+                    path,
+                    "UNREACHABLE_NODE",
+                    f"geen enkel pad vanaf het begin komt bij '{node.id}'",
+                    "verwijs ernaar met next of goto, of haal de node weg",
+                    severity="warning",
+                )
+            )
+        elif node.id in entries:
+            issues.append(
+                _issue(
+                    node.loc,
+                    path,
+                    "DEAD_END",
+                    f"vanaf '{node.id}' komt het gesprek nooit bij een einde",
+                    "geef de lus een uitweg: een keuze of regel die naar een end-node leidt",
+                )
+            )
+        if isinstance(node, Branch) and all(rule.when is not None for rule in node.rules):
+            issues.append(
+                _issue(
+                    node.loc,
+                    path,
+                    "NO_DEFAULT_BRANCH",
+                    "als geen enkele regel klopt, gaat het gesprek stilletjes door met de "
+                    "node hieronder",
+                    "zet als laatste regel een goto zonder when, zodat je ziet waar het heen gaat",
+                    severity="warning",
+                )
+            )
+    return issues
+
+
+def _unused_answers(dialogue: Dialogue) -> list[Issue]:
+    read: set[str] = set(dialogue.remember)
+    if dialogue.subject:
+        read.add(dialogue.subject)
+    for _, condition, _ in (
+        item for node in dialogue.nodes for item in _conditions(node, f"nodes.{node.id}")
+    ):
+        read.update(expr.names(condition.expr))
+    for node in dialogue.nodes:
+        for _, phrase, _ in _phrases(node, f"nodes.{node.id}"):
+            read.update(phrase.template.names())
+        if isinstance(node, Call):
+            read.update(here for _, here in node.bindings)
+    issues = []
+    for node in dialogue.nodes:
+        into = getattr(node, "into", None)
+        if isinstance(node, Call) or into is None or into in read:
+            continue
+        if isinstance(node, Choose) and any(option.goto for option in node.options):
+            continue  # a choice of where to go next: the route is its use
+        issues.append(
+            _issue(
+                node.loc_of("into") if any(k == "into" for k, _ in node.key_lines) else node.loc,
+                f"nodes.{node.id}",
+                "UNUSED_ANSWER",
+                f"het antwoord '{into}' wordt nergens gebruikt",
+                "zet het op de gesprekskaart (summary), gebruik het in een tekst of "
+                "voorwaarde, of onthoud het met remember",
+                severity="warning",
+            )
+        )
     return issues
 
 

@@ -142,7 +142,16 @@ def resume_command(ctx: click.Context, session: str | None) -> None:
 
 @cli.command("validate")
 @click.argument("paths", metavar="[PAD]...", nargs=-1)
-def validate_command(paths: tuple[str, ...]) -> None:
+@click.option("--strict", is_flag=True, help="Ook waarschuwingen tellen als fout (exitcode 1).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: de meldingen als JSON, voor editors en CI.",
+)
+def validate_command(paths: tuple[str, ...], strict: bool, output: str) -> None:
     """Controleer dialogen, woordenlijsten en testbestanden, met bestand en regel.
 
     Zonder PAD worden alle gesprekken gecontroleerd die coach kent (ook ./dialogues).
@@ -155,11 +164,19 @@ def validate_command(paths: tuple[str, ...]) -> None:
       coach validate
       coach validate dialogues/mijn-gesprek.yaml
       coach validate dialogues/
+      coach validate --strict --format json dialogues/
     """
-    from coach.ui.terminal import make_console
-    from coach.validation import files_to_check, validate
+    from coach.validation import files_to_check, validate, validate_json
 
-    if not validate(files_to_check(paths), make_console().print):
+    files = files_to_check(paths)
+    if output == "json":
+        text, passed = validate_json(files, strict)
+        click.echo(text)
+    else:
+        from coach.ui.terminal import make_console
+
+        passed = validate(files, make_console().print, strict)
+    if not passed:
         click.get_current_context().exit(1)
 
 

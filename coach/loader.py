@@ -41,6 +41,7 @@ from coach.model import (
 from coach.schema import problems
 from coach.templates import TemplateError, parse_template
 from coach.text import reflow
+from coach.wording import check_wording
 from coach.yamldoc import JsonPath, YamlDocument, format_path, parse_yaml, read_yaml_file
 
 KINDS = ("say", "ask", "choose", "scale", "branch", "end", "call")
@@ -124,8 +125,12 @@ def _inspect(read: Any, name: str, path: Path | None, calling: tuple[str, ...]) 
         dialogue, linked = links.link(dialogue, path, calling, inspect_dialogue)
         issues += linked
         issues += check.check_dialogue(
-            dialogue, known_ids=builder.broken, known_names=builder.broken_names
+            dialogue,
+            known_ids=builder.broken,
+            known_names=builder.broken_names,
+            broken=any(issue.severity == "error" for issue in issues),
         )
+        issues += check_wording(dialogue)
     issues = sorted(set(issues), key=lambda i: (i.line, i.path, i.message))
     has_errors = any(issue.severity == "error" for issue in issues)
     return LoadResult(None if has_errors else dialogue, issues)

@@ -7,6 +7,7 @@ word lists and test files in its `lexicons/` and `tests/` folders.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,8 +36,9 @@ def files_to_check(paths: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def validate(files: list[Path], say: Callable[[str], None]) -> bool:
-    """Report every issue of every file through `say`, then a summary; True when error-free."""
+def validate(files: list[Path], say: Callable[[str], None], strict: bool = False) -> bool:
+    """Report every issue of every file through `say`, then a summary. True when there
+    are no errors (and, when `strict`, no warnings either)."""
     errors = warnings = broken = 0
     for path in files:
         issues = inspect(path)
@@ -45,9 +47,37 @@ def validate(files: list[Path], say: Callable[[str], None]) -> bool:
         found = sum(issue.severity == "error" for issue in issues)
         errors += found
         warnings += len(issues) - found
-        broken += bool(found)
+        broken += bool(found or (strict and issues))
     say(summary(len(files), errors, warnings, broken))
-    return errors == 0
+    return errors == 0 and not (strict and warnings)
+
+
+def validate_json(files: list[Path], strict: bool = False) -> tuple[str, bool]:
+    """The same check as data for editors and CI: (JSON text, passed)."""
+    found = [(path, issue) for path in files for issue in inspect(path)]
+    errors = sum(issue.severity == "error" for _, issue in found)
+    warnings = len(found) - errors
+    passed = errors == 0 and not (strict and warnings)
+    data = {
+        "files": len(files),
+        "errors": errors,
+        "warnings": warnings,
+        "strict": strict,
+        "passed": passed,
+        "issues": [
+            {
+                "file": issue.file,
+                "line": issue.line,
+                "path": issue.path,
+                "code": issue.code,
+                "severity": issue.severity,
+                "message": issue.message,
+                "hint": issue.hint,
+            }
+            for _, issue in found
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2), passed
 
 
 def inspect(path: Path) -> list[Issue]:

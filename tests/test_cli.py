@@ -325,7 +325,11 @@ def test_show_lays_out_the_card_under_the_closing_text(run_cli: Run) -> None:
     lines = [line.rstrip() for line in shown.splitlines()]
     card = [line for line in lines if line.strip().startswith(("Beleven  ", "Openingsvraag  "))]
     assert len(card) == 2
-    assert card[1].strip() == "Openingsvraag  Hoe kijk jij terug op het laatste directieberaad?"
+    assert " ".join(card[1].split()) == (
+        "Openingsvraag Hoe kijk jij terug op het laatste directieberaad?"
+    )
+    # The answers start in one column, under each other.
+    assert card[0].index("Dinsdag") == card[1].index("Hoe kijk")
 
 
 def test_validate_checks_word_lists_and_test_files_as_what_they_are(
@@ -356,3 +360,47 @@ def test_the_safety_net_is_marked_in_show_and_in_the_markdown_export(run_cli: Ru
     assert "(vangnet)" in shown and "Eerlijk gezegd kan ik niet meer." in shown
     markdown = run_cli("transcripts", "export", "1", "--format", "md").out
     assert "**Coach (vangnet):** " in markdown
+
+
+WARNED = """\
+id: w
+version: 1
+title: W
+description: d
+nodes:
+  vraag:
+    ask: Vond je het lastig?
+  einde:
+    end: Klaar met {vraag}.
+"""
+
+
+def test_strict_fails_on_warnings_and_json_lists_every_issue(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(WARNED, encoding="utf-8")
+    relaxed = run_cli("validate", str(path))
+    assert relaxed.code == 0 and "CLOSED" not in relaxed.out and "ja of nee" in relaxed.out
+    strict = run_cli("validate", "--strict", str(path))
+    assert strict.code == 1
+    result = run_cli("validate", "--strict", "--format", "json", str(path))
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert data["passed"] is False and data["errors"] == 0 and data["warnings"] == 1
+    assert data["issues"] == [
+        {
+            "file": str(path),
+            "line": 7,
+            "path": "nodes.vraag.text",
+            "code": "CLOSED_QUESTION",
+            "severity": "warning",
+            "message": "‘Vond je het lastig?’ is met ja of nee te beantwoorden",
+            "hint": "begin de vraag met hoe, wat, welke of waar, zodat er een verhaal komt",
+        }
+    ]
+    clean = run_cli("validate", "--strict", "--format", "json", "dialogues/buiv.yaml")
+    assert clean.code == 0 and json.loads(clean.out)["passed"] is True
+
+
+def test_the_shipped_dialogues_pass_strict_validation(run_cli: Run) -> None:
+    result = run_cli("validate", "--strict")
+    assert result.code == 0, result.out

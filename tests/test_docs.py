@@ -95,7 +95,16 @@ def test_the_guide_names_every_issue_code() -> None:
     guide = (REPO / "docs" / "authoring.md").read_text("utf-8")
     sources = "".join(
         (REPO / "coach" / f"{name}.py").read_text("utf-8")
-        for name in ("yamldoc", "schema", "loader", "check", "links", "lexicon_files", "playtest")
+        for name in (
+            "yamldoc",
+            "schema",
+            "loader",
+            "check",
+            "links",
+            "lexicon_files",
+            "playtest",
+            "wording",
+        )
     )
     codes = set(re.findall(r'"([A-Z]{2,}(?:_[A-Z0-9]+)*)"', sources))
     for code in codes:

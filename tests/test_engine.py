@@ -257,8 +257,10 @@ def test_restore_refuses_a_snapshot_that_no_longer_fits(mini: Dialogue) -> None:
 
 def test_a_loop_without_questions_is_stopped() -> None:
     dialogue = load_dialogue_text(
+        # The way out (x == 1) is never taken: only the engine can notice that at run time.
         "id: k\nversion: 1\ntitle: K\ndescription: d\nnodes:\n  a:\n    say: Rond.\n    next: b\n"
-        "  b:\n    say: En rond.\n    next: a\n"
+        "  b:\n    branch:\n      - {when: x == 1, goto: c}\n      - goto: a\n"
+        "  c:\n    ask: Klaar?\n    into: x\n"
     )
     with pytest.raises(EngineError, match="rondgaan"):
         Engine(dialogue).start()

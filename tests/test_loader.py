@@ -60,6 +60,49 @@ def test_a_good_script_has_no_issues(tmp_path: Path) -> None:
         ),
         ("tab indentation", "    say: Welkom.", "\tsay: Welkom.", ("YAML_SYNTAX", 8)),
         (
+            "unreachable node",
+            "    summary: [vraag]\n",
+            "    summary: [vraag]\n  los:\n    say: Nooit.\n",
+            ("UNREACHABLE_NODE", 24),
+        ),
+        (
+            "loop without a way out",
+            "      - Ja\n      - {label: Nee, goto: vraag}\n  einde:",
+            "      - {label: Ja, goto: einde}\n      - {label: Nee, goto: lus}\n"
+            "  lus:\n    say: Rond.\n    next: lus\n  einde:",
+            ("DEAD_END", 21),
+        ),
+        (
+            "branch without a default",
+            "  einde:",
+            "  kies:\n    branch:\n      - when: words(vraag) > 3\n        goto: einde\n  einde:",
+            ("NO_DEFAULT_BRANCH", 21),
+        ),
+        (
+            "unused answer",
+            "  einde:",
+            "  extra:\n    ask: Nog iets?\n  einde:",
+            ("UNUSED_ANSWER", 21),
+        ),
+        (
+            "je and u mixed",
+            "    say: Welkom.",
+            "    say: Welkom. Neemt u er de tijd voor.",
+            ("MIXED_REGISTER", 8),
+        ),
+        (
+            "closed question",
+            "    ask: Wat is er gebeurd?",
+            "    ask: Is er iets gebeurd?",
+            ("CLOSED_QUESTION", 11),
+        ),
+        (
+            "unknown lexicon",
+            "words(answer) < 3",
+            "mentions(answer, 'emotie')",
+            ("UNKNOWN_LEXICON", 13),
+        ),
+        (
             "unknown next target",
             "    say: Welkom.",
             "    say: Welkom.\n    next: vraaag",
