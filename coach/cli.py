@@ -180,6 +180,195 @@ def validate_command(paths: tuple[str, ...], strict: bool, output: str) -> None:
         click.get_current_context().exit(1)
 
 
+# -- writing dialogues: coach new, coach play, coach schema ------------------------------------
+
+
+@cli.command("new")
+@click.argument("name", metavar="NAAM")
+def new_command(name: str) -> None:
+    """Begin een eigen gesprek, met uitleg en speeltests.
+
+    Maakt een werkend voorbeeld met uitleg in dialogues/NAAM.yaml, en speeltests in
+    dialogues/tests/NAAM.yaml, in de map waar je nu bent. NAAM bestaat uit kleine
+    letters, cijfers en -, en begint met een letter. Een bestand dat al bestaat, blijft
+    zoals het is. In dialogues/.schema/ komt het JSON Schema, zodat je editor sleutels
+    aanvult en controleert.
+
+    \b
+    Voorbeeld:
+      coach new mijn-gesprek
+    """
+    from coach.catalog import display
+    from coach.scaffold import new_dialogue, shadows_shipped
+
+    written = new_dialogue(name, Path.cwd())
+    width = max(len(display(item.path)) for item in written)
+    click.echo("Aangemaakt:")
+    for item in written:
+        click.echo(f"  {display(item.path):<{width}}  {item.about}")
+    if shadows_shipped(name):
+        click.echo(
+            f"\nLet op: coach levert ook een gesprek '{name}' mee. In deze map gaat jouw "
+            "versie voor."
+        )
+    path = display(written[0].path)
+    steps = [
+        (f"coach validate {path}", "controleer je gesprek"),
+        (f"coach play {path}", "controleer het en speel het meteen"),
+        (f"coach test {path}", "draai de speeltests"),
+    ]
+    width = max(len(command) for command, _ in steps)
+    click.echo(f"\nOpen {path} in je editor en lees de uitleg. Daarna:")
+    for command, about in steps:
+        click.echo(f"  {command:<{width}}  {about}")
+
+
+@cli.command("play")
+@click.argument("path", metavar="PAD")
+@click.option(
+    "--met", "subject", metavar="WIE", help="Met wie het gesprek is (een voornaam of rol)."
+)
+@click.pass_context
+def play_command(ctx: click.Context, path: str, subject: str | None) -> None:
+    """Controleer een dialoogbestand en speel het meteen.
+
+    Handig terwijl je een gesprek schrijft: eerst toont coach alle fouten en
+    waarschuwingen, zoals coach validate. Bij een fout stopt het daar (exitcode 1); zijn
+    er alleen waarschuwingen, dan begint het gesprek daarna gewoon, net als met coach run.
+    Pas je bestand aan, sla het op en speel het opnieuw.
+
+    \b
+    Voorbeelden:
+      coach play dialogues/mijn-gesprek.yaml
+      coach play dialogues/mijn-gesprek.yaml --met Sam
+      coach play dialogues/mijn-gesprek.yaml < antwoorden.txt
+    """
+    from coach.lexicon_files import FOLDER as LEXICONS
+    from coach.ui.terminal import make_console
+    from coach.validation import TESTS, validate
+
+    file = catalog.find(path)
+    if file.parent.name in (LEXICONS, TESTS):
+        kind = "een woordenlijst" if file.parent.name == LEXICONS else "een testbestand"
+        raise UsageError(
+            f"{path} is {kind}, geen gesprek",
+            "coach validate controleert het; coach test draait de speeltests",
+        )
+    console = make_console()
+    if not validate([file], console.print):
+        ctx.exit(1)
+    console.print()
+    ctx.invoke(run_command, name=str(file), subject=subject)
+
+
+@cli.command("schema")
+@click.argument(
+    "kind",
+    metavar="[dialogue|lexicon]",
+    type=click.Choice(["dialogue", "lexicon"]),
+    default="dialogue",
+)
+def schema_command(kind: str) -> None:
+    """Toon het JSON Schema van een dialoog of woordenlijst.
+
+    Zonder argument: dat van een dialoog. Een editor met YAML-ondersteuning gebruikt het
+    om sleutels aan te vullen en te controleren. coach new zet een kopie in
+    dialogues/.schema/, en deze regel bovenaan je gesprek:
+
+    \b
+      # yaml-language-server: $schema=.schema/dialogue.schema.json
+
+    \b
+    Voorbeelden:
+      coach schema
+      coach schema lexicon
+      coach schema > dialogues/.schema/dialogue.schema.json
+    """
+    from coach.schema import schema_text
+
+    click.echo(schema_text(kind), nl=False)
+
+
+@cli.command("test")
+@click.argument("paths", metavar="[PAD]...", nargs=-1)
+@click.option(
+    "--from-transcript",
+    "session",
+    metavar="SESSIE",
+    help="Maak van deze bewaarde sessie een nieuwe case in het testbestand van het gesprek.",
+)
+@click.pass_context
+def test_command(ctx: click.Context, paths: tuple[str, ...], session: str | None) -> None:
+    """Speel de speeltests van gesprekken en toon wat ze niet bereiken.
+
+    Zonder PAD draaien de testbestanden in ./dialogues/tests/ (is er geen map
+    ./dialogues, dan die van de meegeleverde gesprekken). PAD is een testbestand, een gesprek
+    (dan zijn tests/NAAM.yaml) of een map. Per case ✓ of ✗ met wat er misging, per gesprek
+    de dekking: welke nodes, keuzes, branch-regels en vervolgvragen geen case bereikt,
+    met bestand en regel. Exitcode 1 als een case mislukt.
+
+    Met --from-transcript wordt een gesprek dat je hebt nagelezen een test: de antwoorden
+    van de sessie, wat coach erna deed, en het transcript zoals het toen ging, onderaan
+    tests/NAAM.yaml naast het gesprek. Verloopt de sessie met het gesprek van nu anders,
+    dan weigert coach en toont het eerste verschil.
+
+    \b
+    Voorbeelden:
+      coach test
+      coach test dialogues/mijn-gesprek.yaml
+      coach test --from-transcript 12
+    """
+    from coach.testing import from_transcript, run_tests
+    from coach.ui.terminal import make_console
+
+    console = make_console()
+    if session is None:
+        ctx.exit(0 if run_tests(paths, console.print) else 1)
+    if paths:
+        raise UsageError("--from-transcript gaat niet samen met een PAD")
+    number = app.session_number(session)
+    store = app.existing_store(_home(ctx))
+    if store is None:
+        raise UsageError(f"er is geen sessie {number}", "er zijn nog geen gesprekken bewaard")
+    try:
+        passed = from_transcript(store, number, console.print)
+    finally:
+        store.close()
+    ctx.exit(0 if passed else 1)
+
+
+@cli.command("graph")
+@click.argument("name", metavar="NAAM")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="mermaid (voor een Mermaid-viewer of een Markdown-bestand) of dot (voor Graphviz).",
+)
+def graph_command(name: str, fmt: str) -> None:
+    """Toon het verloop van een gesprek als stroomschema.
+
+    NAAM komt uit coach list, of is het pad naar een dialoogbestand. Elke stap (phase) is
+    een groep; bij elke pijl staat waarom (een keuze, een voorwaarde, 'anders'), een
+    gestippelde pijl slaat een node over als zijn when niet klopt, naast een vraag staan de
+    regels van de vervolgvragen, en een node die geen pad bereikt is grijs en gestreept.
+    Plak de uitvoer in een Mermaid-viewer, of maak er met Graphviz een plaatje van.
+
+    \b
+    Voorbeelden:
+      coach graph buiv
+      coach graph buiv > buiv.mmd
+      coach graph dialogues/mijn-gesprek.yaml
+      coach graph buiv --format dot | dot -Tpng -o buiv.png
+    """
+    from coach.graph import to_dot, to_mermaid
+
+    dialogue, _ = catalog.load(name)
+    click.echo(to_dot(dialogue) if fmt == "dot" else to_mermaid(dialogue), nl=False)
+
+
 @cli.group("transcripts")
 def transcripts_group() -> None:
     """Bekijk en exporteer je bewaarde gesprekken.

@@ -47,6 +47,11 @@ SAFETY_NODE = "vangnet"
 # What coach remembers: (dialogue id, subject, names to remember) → the remembered answers.
 Memory = Callable[[str, str, tuple[str, ...]], Mapping[str, Value]]
 
+# Told where the conversation goes, for coverage in `coach test`: (event, node ref, index).
+# Events: "node" (a node passed or asked; index None), "option" (the option chosen), "rule"
+# (the branch rule taken; len(rules) when none holds) and "probe" (the follow-up asked).
+Trace = Callable[[str, str, int | None], None]
+
 
 class EngineError(CoachError):
     """The dialogue cannot go on (a loop without questions, or a snapshot that no longer fits)."""
@@ -102,9 +107,11 @@ class Engine:
         seed: int = 0,
         session_count: int = 1,
         memory: Memory | None = None,
+        trace: Trace | None = None,
     ) -> None:
         self.dialogue = dialogue
         self.memory = memory
+        self.trace = trace
         top = _Frame(dialogue.id, "", dict(answers or {}))
         self.state = _State(frames=[top], seed=seed, session_count=session_count)
         self._recall(top, dialogue)
@@ -372,6 +379,10 @@ class Engine:
             Turn(self.state.turns, self._ref(node.id), node.phase, kind, speaker, text, value)
         )
 
+    def _note(self, event: str, node: m.NodeBase, index: int | None = None) -> None:
+        if self.trace is not None:
+            self.trace(event, self._ref(node.id), index)
+
     # -- internals: names, texts and conditions --------------------------------------------
 
     def _lookup_in(self, frame: _Frame, extra: dict[str, Value] | None = None) -> Any:
@@ -475,14 +486,18 @@ class Engine:
                 node = here.node(node_id)
                 if not self._holds(node.when):
                     node_id = here.successor(node)
-                elif isinstance(node, m.Say):
+                    continue
+                self._note("node", node)
+                if isinstance(node, m.Say):
                     text = self._text(node)
                     steps.append(Say(self._ref(node.id), node.phase, text))
                     self._emit(turns, node, "say", "coach", text)
                     node_id = here.successor(node)
                 elif isinstance(node, m.Branch):
-                    chosen = next((rule for rule in node.rules if self._holds(rule.when)), None)
-                    node_id = chosen.goto.target if chosen else here.successor(node)
+                    rules = node.rules
+                    arm = next((i for i, r in enumerate(rules) if self._holds(r.when)), len(rules))
+                    self._note("rule", node, arm)  # len(rules): none holds, fall through
+                    node_id = rules[arm].goto.target if arm < len(rules) else here.successor(node)
                 elif isinstance(node, m.Call):
                     node_id = self._enter(node)
                 elif isinstance(node, m.End):
@@ -651,6 +666,7 @@ class Engine:
                 continue
             text = self._render(probe.text, {"answer": answer, "match": scope.match})
             probing.fired.append(index)
+            self._note("probe", node, index)
             probing.pending = index
             probing.text = text
             ref = self._ref(node.id)
@@ -665,6 +681,7 @@ class Engine:
         chosen = pick_option(raw, labels)
         if isinstance(chosen, Invalid):
             return chosen
+        self._note("option", node, chosen)
         option = node.options[chosen]
         value = option.value if option.value is not None else labels[chosen]
         self._push(raw)

@@ -26,7 +26,7 @@ from coach.yamldoc import JsonPath, YamlDocument, format_path, read_yaml_file
 
 UPDATE_GOLDEN = "COACH_UPDATE_GOLDEN"  # set to 1 to rewrite golden transcripts
 
-_STEP_KEYS = {"answer", "at", "probe", "shows", "safety"}
+_STEP_KEYS = {"answer", "at", "probe", "shows", "safety", "nudge"}
 _EXPECT_KEYS = {"end", "card", "answers", "golden"}
 _CASE_KEYS = {"name", "description", "subject", "seed", "history", "steps", "expect"}
 
@@ -39,6 +39,7 @@ class PlayStep:
     probe: bool | str | None = None  # False: no follow-up; a text: a follow-up containing it
     shows: str | None = None
     safety: bool | None = None
+    nudge: bool = False  # coach first asks for a bit more (min_words); the answer is given again
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class CaseResult:
     transcript: str = ""
     nodes: set[str] = field(default_factory=set)  # every node a question was asked at
     probes: set[tuple[str, str]] = field(default_factory=set)  # (node, rule) that fired
+    # Where the engine went, for coverage: (event, node ref, index), see engine.Trace.
+    reached: set[tuple[str, str, int | None]] = field(default_factory=set)
 
     @property
     def passed(self) -> bool:
@@ -140,6 +143,7 @@ def _case(document: YamlDocument, raw: Any, where: JsonPath, problem: Any) -> Ca
                 probe=probe if isinstance(probe, bool) else _opt_str(probe),
                 shows=_opt_str(item.get("shows")),
                 safety=item.get("safety") if isinstance(item.get("safety"), bool) else None,
+                nudge=item.get("nudge") is True,
             )
         )
     expect = raw.get("expect") or {}
@@ -196,6 +200,7 @@ def run_case(dialogue: Dialogue, case: Case, folder: Path) -> CaseResult:
         seed=case.seed,
         session_count=len(case.history) + 1,
         memory=memory,
+        trace=lambda event, node, index: result.reached.add((event, node, index)),
     )
     turns: list[Turn] = []
     shown: list[Step] = []
@@ -214,6 +219,11 @@ def run_case(dialogue: Dialogue, case: Case, folder: Path) -> CaseResult:
             )
             break  # every later step would answer the wrong question
         outcome = _give(engine, step.answer)
+        if step.nudge:
+            if not (isinstance(outcome, Invalid) and outcome.reason == "too_short"):
+                result.failures.append(f"{where}: coach vroeg niet om iets meer te schrijven")
+                break
+            outcome = _give(engine, step.answer)  # a second short answer is taken
         if isinstance(outcome, Invalid):
             why = outcome.reason + (f" {outcome.details}" if outcome.details else "")
             result.failures.append(

@@ -354,3 +354,39 @@ def _issue(name: str, line: int, code: str, message: str, hint: str = "") -> Iss
 
 def _too_large(size: int) -> str:
     return f"het bestand is te groot ({size // 1024} kB; de grens is {MAX_FILE_BYTES // 1024} kB)"
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style with indented lists, as the shipped files are written; never an alias."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    # Text over several lines as a `|` block (PyYAML falls back to quotes if it cannot).
+    return dumper.represent_scalar(
+        "tag:yaml.org,2002:str", data, style="|" if "\n" in data else None
+    )
+
+
+_Dumper.add_representer(str, _text)
+
+
+def dump_yaml(data: Any) -> str:
+    """Plain data (text, whole numbers, booleans, lists, mappings) as YAML that
+    `parse_yaml` reads back the same: text that would read as something else is quoted."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=92,
+        default_flow_style=False,
+    )

@@ -37,6 +37,7 @@ def test_the_wheel_ships_everything_and_runs_from_another_folder(tmp_path: Path)
         archive.extractall(tmp_path / "site")
     assert "coach/_data/dialogues/buiv.yaml" in names
     assert "coach/schemas/dialogue.schema.json" in names
+    assert {"coach/starter/dialogue.yaml", "coach/starter/test.yaml"} <= names  # coach new
 
     elsewhere = tmp_path / "elders"
     elsewhere.mkdir()

@@ -50,3 +50,18 @@ def test_every_shipped_dialogue_has_playthrough_tests() -> None:
     tested = {read_play_file(path).dialogue for path in TESTS.glob("*.yaml")}
     shipped = {path.stem for path in shipped_dir().glob("*.yaml")}
     assert shipped <= tested, f"zonder tests: {sorted(shipped - tested)}"
+
+
+@pytest.mark.parametrize("path", sorted(TESTS.glob("*.yaml")), ids=lambda path: path.stem)
+def test_the_tests_of_a_shipped_dialogue_reach_every_node_and_follow_up(path: Path) -> None:
+    from coach.coverage import coverage
+
+    play = read_play_file(path)
+    dialogue = load_dialogue(path.parent.parent / f"{play.dialogue}.yaml")
+    found = coverage(dialogue, [run_case(dialogue, case, path.parent) for case in play.cases])
+    missed = [
+        f"{part.loc.file}:{part.loc.line}: {part.description}"
+        for part in found.missed
+        if part.kind in ("node", "probe")
+    ]
+    assert found.nodes.percent == found.probes.percent == 100, "\n".join(missed)
