@@ -8,6 +8,7 @@ store, the conversation and the terminal together for one command.
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -218,5 +219,7 @@ def _dialogue_of(info: SessionInfo) -> Dialogue:
 
 
 def _shorten(text: str, width: int = 120) -> str:
-    flat = " ".join(text.split())
+    # Only spaces, tabs and line breaks are folded: str.split() would also swallow \r, \x1c
+    # or U+2028, which must reach the screen made visible, like everywhere else.
+    flat = re.sub(r"[ \t\n]+", " ", text).strip(" ")
     return flat if len(flat) <= width else flat[: width - 1] + "…"

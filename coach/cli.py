@@ -121,6 +121,8 @@ def run_command(ctx: click.Context, name: str, subject: str | None) -> None:
         subject = subject.strip()
         if not subject or len(subject) > 80:
             raise UsageError("--met verwacht een naam of rol van hoogstens 80 tekens")
+        if any("\ud800" <= char <= "\udfff" for char in subject):  # bytes that were no UTF-8
+            raise UsageError("--met bevat tekens die geen UTF-8 zijn", "typ de naam opnieuw")
     ctx.exit(app.run(_home(ctx), name, subject))
 
 
@@ -371,13 +373,16 @@ def graph_command(name: str, fmt: str) -> None:
 
 @cli.group("transcripts")
 def transcripts_group() -> None:
-    """Bekijk en exporteer je bewaarde gesprekken.
+    """Bekijk, exporteer, bewaar en verwijder je gesprekken.
 
     \b
     Voorbeelden:
       coach transcripts list
       coach transcripts show 12
       coach transcripts export 12 --format md --output gesprek.md
+      coach transcripts delete --met Paul
+      coach transcripts purge --older-than 180d
+      coach transcripts backup gesprekken-backup.db
     """
 
 
@@ -475,6 +480,267 @@ def transcripts_export(
         return
     write_private(Path(output), text, force)
     click.echo(f"Geschreven naar {output}")
+
+
+# -- forgetting and keeping: coach transcripts delete, purge, backup --------------------------
+# What is removed, how thoroughly, and what cannot be: docs/privacy.md. The store does the
+# removing (Store.delete_sessions); these commands choose the sessions, ask first in a
+# terminal, and say what was removed.
+
+_YES_HELP = "Niet om bevestiging vragen (nodig als de invoer niet van een terminal komt)."
+
+
+@transcripts_group.command("delete")
+@click.argument("session", metavar="[SESSIE]", required=False)
+@click.option(
+    "--met",
+    "subject",
+    metavar="WIE",
+    help="Alles over deze persoon: elk gesprek met WIE, en wat coach over WIE onthoudt.",
+)
+@click.option("--ja", "--yes", "yes", is_flag=True, help=_YES_HELP)
+@click.pass_context
+def transcripts_delete(
+    ctx: click.Context, session: str | None, subject: str | None, yes: bool
+) -> None:
+    """Verwijder één gesprek, of alles over één persoon, voorgoed.
+
+    Met SESSIE verdwijnt dat gesprek: je antwoorden, een half getypt antwoord en de
+    gesprekskaart. Met --met WIE verdwijnt elk gesprek met die persoon (hoofdletters en
+    accenten tellen niet mee: José is jose), en daarmee ook wat coach over WIE onthield
+    voor een volgend gesprek. De tekst wordt echt gewist, ook uit coach.db-wal naast de
+    database. Exports en back-ups die je zelf maakte, blijven bestaan: die verwijder je
+    zelf. Meer in docs/privacy.md.
+
+    In een terminal vraagt coach eerst of je het zeker weet; --ja slaat die vraag over.
+
+    \b
+    Voorbeelden:
+      coach transcripts delete 12
+      coach transcripts delete --met Paul
+      coach transcripts delete 12 --ja
+    """
+    from coach.memory import same_subject
+    from coach.visible import visible
+
+    if (session is None) == (subject is None):
+        raise UsageError(
+            "geef een SESSIE of --met WIE (één van de twee)",
+            "coach transcripts list toont je gesprekken, met hun nummers en met wie ze zijn",
+        )
+    number = app.session_number(session) if session is not None else 0
+    who = " ".join((subject or "").split())
+    store = app.existing_store(_home(ctx))
+    if store is None:
+        missing = f"er is geen sessie {number}" if session else f"er zijn geen gesprekken met {who}"
+        raise UsageError(visible(missing), "er zijn nog geen gesprekken bewaard")
+    try:
+        if session is not None:
+            chosen = [store.session(number)]
+            question = f"Sessie {number} voorgoed verwijderen?"
+        else:
+            chosen = [info for info in store.sessions() if same_subject(info.subject, who)]
+            if not chosen:
+                raise UsageError(
+                    visible(f"er zijn geen gesprekken met {who}"),
+                    "coach transcripts list toont met wie je gesprekken hebt",
+                )
+            question = visible(f"Alles over {who} voorgoed verwijderen ({_count(chosen)})?")
+        _confirm(chosen, question, yes)
+        emptied = store.delete_sessions(info.id for info in chosen)
+    finally:
+        store.close()
+    if session is not None:
+        info = chosen[0]
+        about = visible(f"{info.dialogue_title}" + (f" met {info.subject}" if info.subject else ""))
+        click.echo(f"Sessie {info.id} is verwijderd: {about}, {_answers(info.answers)}.")
+    else:
+        click.echo(
+            visible(
+                f"Verwijderd: {_count(chosen)} met {who} ({_numbers(chosen)}), en daarmee wat "
+                f"coach over {who} onthield."
+            )
+        )
+    _after_removal(ctx, emptied)
+
+
+@transcripts_group.command("purge")
+@click.option(
+    "--older-than",
+    "age",
+    metavar="DUUR",
+    required=True,
+    help="180d (dagen), 26w (weken), 6m (maanden van 30 dagen) of 1j (jaren van 365 dagen); "
+    "uitgeschreven mag ook: '6 maanden'.",
+)
+@click.option("--ja", "--yes", "yes", is_flag=True, help=_YES_HELP)
+@click.pass_context
+def transcripts_purge(ctx: click.Context, age: str, yes: bool) -> None:
+    """Verwijder gesprekken die je lang niet hebt aangeraakt, voorgoed.
+
+    Weg gaat elk gesprek dat je langer dan DUUR niet hebt aangeraakt: zo houd je een
+    bewaartermijn aan. Het telt vanaf de laatste keer dat je iets in het gesprek deed, ook
+    bij een gesprek dat nog gepauzeerd staat. De tekst wordt gewist zoals bij coach
+    transcripts delete. coach doet dit niet vanzelf: draai het zelf, bijvoorbeeld aan het
+    eind van elk schooljaar.
+
+    In een terminal vraagt coach eerst of je het zeker weet; --ja slaat die vraag over.
+
+    \b
+    Voorbeelden:
+      coach transcripts purge --older-than 180d
+      coach transcripts purge --older-than 6m --ja
+    """
+    from datetime import datetime, timedelta
+
+    from coach.store import utc_now
+
+    days, described = _age(age)
+    now = datetime.fromisoformat(utc_now().replace("Z", "+00:00"))
+    cutoff = (now - timedelta(days=days)).isoformat(timespec="milliseconds")
+    nothing = (
+        f"Er zijn geen gesprekken die je langer dan {described} niet hebt aangeraakt; "
+        "er is niets verwijderd."
+    )
+    store = app.existing_store(_home(ctx))
+    if store is None:
+        click.echo(nothing)
+        return
+    try:
+        chosen = store.inactive_since(cutoff.replace("+00:00", "Z"))
+        if not chosen:
+            click.echo(nothing)
+            return
+        these = "Dit gesprek" if len(chosen) == 1 else f"Deze {_count(chosen)}"
+        _confirm(chosen, f"{these} voorgoed verwijderen?", yes)
+        emptied = store.delete_sessions(info.id for info in chosen)
+    finally:
+        store.close()
+    click.echo(
+        f"Verwijderd: {_count(chosen)} {'dat' if len(chosen) == 1 else 'die'} je langer dan "
+        f"{described} niet hebt aangeraakt "
+        f"({_numbers(chosen)})."
+    )
+    _after_removal(ctx, emptied)
+
+
+@transcripts_group.command("backup")
+@click.argument("target", metavar="PAD")
+@click.option("--force", is_flag=True, help="Overschrijf PAD als het al bestaat.")
+@click.pass_context
+def transcripts_backup(ctx: click.Context, target: str, force: bool) -> None:
+    """Maak een back-up van al je gesprekken, in één bestand.
+
+    De back-up is een volledige kopie van coach.db, gemaakt met de back-upfunctie van
+    SQLite (ook als een ander venster met coach nog schrijft), en alleen voor jou
+    leesbaar. Is PAD een map, dan heet het bestand erin coach-backup-JJJJ-MM-DD.db. Een
+    bestaand bestand wordt alleen overschreven met --force.
+
+    Een back-up is niet versleuteld, en wat je later verwijdert, blijft erin staan.
+    Terugzetten: sluit coach en zet het bestand als coach.db in je gegevensmap (zie
+    docs/privacy.md).
+
+    \b
+    Voorbeelden:
+      coach transcripts backup gesprekken-backup.db
+      coach transcripts backup /media/usb-stick/
+    """
+    from datetime import date
+
+    path = Path(target)
+    if path.is_dir():
+        path = path / f"coach-backup-{date.today().isoformat()}.db"
+    store = app.existing_store(_home(ctx))
+    if store is None:
+        raise UsageError("er zijn nog geen gesprekken bewaard", "er is niets om te bewaren")
+    try:
+        store.backup(path, force)
+        count = len(store.sessions())
+    finally:
+        store.close()
+    click.echo(
+        f"Back-up van {count} {'gesprek' if count == 1 else 'gesprekken'} geschreven naar {path}"
+    )
+
+
+def _confirm(sessions: list[Any], question: str, yes: bool) -> None:
+    """Go on only if the user says so in a terminal, or said --ja beforehand."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "coach vraagt eerst of je het zeker weet, maar de invoer komt niet van een terminal",
+            "zet --ja erbij als je het zeker weet",
+        )
+    from coach.ui.terminal import make_console
+    from coach.ui.views import session_list
+
+    console = make_console()
+    session_list(console, sessions)
+    console.print()
+    answer = click.prompt(
+        f"{question} Dit kun je niet ongedaan maken. [j/N]",
+        default="",
+        show_default=False,
+        prompt_suffix=" ",
+    )
+    if answer.strip().lower() not in ("j", "ja", "y", "yes"):
+        click.echo("Er is niets verwijderd.")
+        click.get_current_context().exit(0)
+
+
+def _after_removal(ctx: click.Context, emptied: bool) -> None:
+    if emptied:
+        click.echo(
+            "Exports en back-ups die je zelf maakte, blijven bestaan: die verwijder je zelf."
+        )
+        return
+    raise CoachError(
+        f"de tekst is uit {_home(ctx) / DATABASE_NAME}, maar staat nog in "
+        f"{DATABASE_NAME}-wal ernaast: een ander programma leest de database nu",
+        "sluit andere vensters met coach; dan verdwijnt ze daar ook",
+    )
+
+
+def _age(text: str) -> tuple[int, str]:
+    """`180d` → (180, '180 dagen'): days (d), weeks (w), months of 30 days (m), years of 365
+    days (j or y), also written out (`26 weken`, `6 maanden`)."""
+    import re
+
+    units = {
+        "d": (1, "dag", "dagen"),
+        "w": (7, "week", "weken"),
+        "m": (30, "maand", "maanden"),
+        "j": (365, "jaar", "jaar"),
+    }
+    words = {"y": "j", "jaren": "j"} | {
+        name: unit for unit, (_, one, more) in units.items() for name in (one, more)
+    }
+    match = re.fullmatch(r"\s*(\d{1,5})\s*([a-z]+)\s*", text.lower())
+    unit = match and (match.group(2) if match.group(2) in units else words.get(match.group(2)))
+    if match is None or unit is None or int(match.group(1)) == 0:
+        raise UsageError(
+            f"'{text}' is geen duur",
+            "schrijf een getal en een eenheid: 180d (dagen), 26w (weken), 6m (maanden) of 1j",
+        )
+    number = int(match.group(1))
+    days, one, more = units[unit]
+    return number * days, f"{number} {one if number == 1 else more}"
+
+
+def _count(sessions: list[Any]) -> str:
+    return "1 gesprek" if len(sessions) == 1 else f"{len(sessions)} gesprekken"
+
+
+def _answers(count: int) -> str:
+    return "1 antwoord" if count == 1 else f"{count} antwoorden"
+
+
+def _numbers(sessions: list[Any]) -> str:
+    ids = [str(info.id) for info in sorted(sessions, key=lambda info: info.id)]
+    if len(ids) == 1:
+        return f"sessie {ids[0]}"
+    return "sessies " + ", ".join(ids[:-1]) + f" en {ids[-1]}"
 
 
 # -- entry point ------------------------------------------------------------------------------

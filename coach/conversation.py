@@ -82,6 +82,7 @@ class Conversation:
         self._prefill = ""
         self._warning = ""
         self._pending: Advance | None = None
+        self._unsaved = ""  # the answer just read, until it is committed
 
     @classmethod
     def begin(
@@ -148,6 +149,9 @@ class Conversation:
             assert prompt is not None
             default = self._prefill or prompt.previous
             raw = self.interface.read(prompt, self._progress(prompt), default, self._warning)
+            # Right after the read, with no call in between (a signal handler runs only at
+            # a call or a loop): until it is committed, a stop keeps the answer as the draft.
+            self._unsaved = raw
             self._prefill = self._warning = ""
             outcome = self._handle(prompt, raw)
             if outcome is not None:
@@ -156,6 +160,8 @@ class Conversation:
 
     def _handle(self, prompt: Prompt, raw: str) -> Outcome | None:
         command = parse_command(raw)
+        if command is not None:  # a command is never kept as a draft
+            self._unsaved = ""
         if isinstance(command, Unknown):
             self.interface.notice(messages.unknown_command(command.word), "warning")
             return None
@@ -210,6 +216,7 @@ class Conversation:
                     subject=subject if isinstance(subject, str) else None,
                     status=status,
                 )
+                self._unsaved = ""  # saved: a signal held until here pauses without a draft
         except StoreError:
             if raw.strip():
                 self.interface.notice(
@@ -225,6 +232,7 @@ class Conversation:
             return
         with deferred():
             self.store.rewind(self.session_id, result.keep_turns, self.engine.snapshot())
+            self._unsaved = result.previous  # taken back: only the input field holds it now
         self.interface.notice(messages.REVISE, "quiet")
         self.interface.show(result.prompt)
         self._prefill = result.previous
@@ -234,9 +242,9 @@ class Conversation:
             self.interface.show(step)
 
     def _pause(self, interrupted: bool = False) -> Outcome:
-        if self.engine.finished:
+        if self.engine.finished and not self._unsaved:  # the end is committed, not just reached
             return Outcome(self.session_id, "completed", interrupted)
-        draft = self.interface.draft() if interrupted else ""
+        draft = (self.interface.draft() or self._unsaved or self._prefill) if interrupted else ""
         self._set_status("paused", draft)
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP): saved all the same
             self.interface.notice(messages.paused(self.session_id, bool(draft)))

@@ -714,7 +714,7 @@ def pick_option(raw: str, labels: list[str]) -> int | Invalid:
     wanted = fold(raw.strip()).rstrip(".)")
     if not wanted:
         return Invalid("empty")
-    if wanted.isdigit():
+    if wanted.isdecimal():  # not isdigit(): `²` is a digit, but int() refuses it
         number = int(wanted)
         if 1 <= number <= len(labels):
             return number - 1

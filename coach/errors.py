@@ -6,6 +6,8 @@ import errno
 from dataclasses import dataclass
 from typing import Literal
 
+from coach.visible import visible
+
 Severity = Literal["error", "warning"]
 
 
@@ -22,15 +24,19 @@ class Issue:
     severity: Severity = "error"
 
     def format(self) -> str:
-        """`file:line: path: message`, then the hint on its own line when there is one."""
+        """`file:line: path: message`, then the hint on its own line when there is one.
+
+        Keys and text quoted from a file can hold control characters (a YAML escape such as
+        "\\e[2J"): they are made visible, so printing the message cannot work a terminal.
+        """
         parts = [f"{self.file}:{self.line}" if self.line > 0 else self.file]  # 0: the whole file
         if self.severity == "warning":
             parts.append("waarschuwing")
         if self.path:
             parts.append(self.path)
         parts.append(self.message)
-        head = ": ".join(parts)
-        return f"{head}\n  hint: {self.hint}" if self.hint else head
+        head = visible(": ".join(parts))
+        return f"{head}\n  hint: {visible(self.hint)}" if self.hint else head
 
 
 class SourceError(Exception):

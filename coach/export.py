@@ -17,7 +17,7 @@ from typing import Any
 from coach.errors import CoachError, UsageError, os_reason
 from coach.model import Transcript, TranscriptTurn
 from coach.timefmt import local_time
-from coach.visible import visible
+from coach.visible import UNSAFE, visible
 
 FORMAT_NAME = "coach-transcript"
 FORMAT_VERSION = 1
@@ -63,7 +63,11 @@ def to_json(transcript: Transcript) -> str:
             for turn in transcript.turns
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # json.dumps escapes C0 controls but leaves C1 controls, DEL and bidi or invisible
+    # characters raw; written as \u escapes, the export is safe to print on a terminal and
+    # still decodes to exactly the text that was typed.
+    return UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")

@@ -122,6 +122,10 @@ LEXICON_FUNCTIONS = ("mentions", "count", "starts")
 
 KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _COMPARE_OPS = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"}
+# Far beyond any real condition (the shipped ones have at most 34 parts and 2 levels of
+# brackets), and small enough that parsing and evaluating can never exhaust Python's stack.
+MAX_TOKENS = 400
+MAX_NESTING = 20
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
@@ -151,6 +155,8 @@ def _tokenize(source: str) -> list[_Token]:
         kind = found.lastgroup or ""
         if kind != "space":
             tokens.append(_Token(kind, found.group(), pos + 1))
+            if len(tokens) > MAX_TOKENS:
+                break  # too long: _check_size says so without reading the rest
         pos = found.end()
     tokens.append(_Token("end", "", len(source) + 1))
     return tokens
@@ -170,9 +176,27 @@ def _bad_character(source: str, pos: int) -> ExprError:
     return ExprError(f"onverwacht teken '{rest[0]}'", column)
 
 
+def _check_size(tokens: list[_Token]) -> None:
+    if len(tokens) > MAX_TOKENS:
+        raise ExprError(
+            f"de voorwaarde is te lang (meer dan {MAX_TOKENS} delen)",
+            tokens[MAX_TOKENS].column,
+            "verdeel hem over een branch-node",
+        )
+    depth = 0
+    for token in tokens:
+        if token.kind == "op" and token.text in ("(", "["):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ExprError(f"meer dan {MAX_NESTING} haakjes in elkaar", token.column)
+        elif token.kind == "op" and token.text in (")", "]"):
+            depth -= 1
+
+
 class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = _tokenize(source)
+        _check_size(self.tokens)
         self.index = 0
 
     @property

@@ -36,6 +36,8 @@ def ensure_home(home: Path) -> Path:
         home.mkdir(mode=0o700, parents=True)
         os.chmod(home, 0o700)  # mkdir's mode is filtered by the umask; this is not
     except FileExistsError:
+        if home.is_dir():  # another coach made it at the same moment
+            return home
         raise StoreError(
             f"{home} bestaat al, maar is geen map",
             "kies met --home of COACH_HOME een andere map voor je gesprekken",

@@ -284,7 +284,7 @@ class _Builder:
         else:
             text = None
         into = raw.get("into", node_id)
-        if kind in ("ask", "choose", "scale", "call") and into in RESERVED_NAMES:
+        if kind in ("ask", "choose", "scale", "call") and str(into) in RESERVED_NAMES:
             self._issue(
                 (*path, "into") if "into" in raw else path,
                 f"'{into}' is een gereserveerd woord en kan geen naam van een antwoord zijn",
@@ -395,7 +395,8 @@ class _Builder:
         self, raw: dict[str, Any], path: JsonPath, low: int, high: int
     ) -> tuple[tuple[int, str], ...]:
         labels = []
-        for key, text in (raw.get("labels") or {}).items():
+        given = raw.get("labels")  # not a mapping: the schema reported it
+        for key, text in given.items() if isinstance(given, dict) else ():
             if not isinstance(text, str):
                 continue
             try:
@@ -423,9 +424,11 @@ class _Builder:
 
     def _summary(self, raw: dict[str, Any], path: JsonPath) -> tuple[CardItem, ...]:
         items = []
-        phases = {
-            p.get("id") if isinstance(p, dict) else p: p for p in _list(self.doc.data.get("phases"))
-        }
+        phases: dict[str, Any] = {}
+        for phase in _list(self.doc.data.get("phases")):
+            key = phase.get("id") if isinstance(phase, dict) else phase
+            if isinstance(key, str):  # anything else the schema reported
+                phases[key] = phase
         for index, item in enumerate(_list(raw.get("summary"))):
             where = (*path, "summary", index)
             if isinstance(item, str):

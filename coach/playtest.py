@@ -22,7 +22,7 @@ from coach.expr import Value
 from coach.model import Dialogue
 from coach.steps import Advance, Ask, Choose, End, Invalid, Rewind, Say, Scale, Step, Turn
 from coach.text import fold
-from coach.yamldoc import JsonPath, YamlDocument, format_path, read_yaml_file
+from coach.yamldoc import JsonPath, YamlDocument, format_path, parse_yaml, read_yaml_file
 
 UPDATE_GOLDEN = "COACH_UPDATE_GOLDEN"  # set to 1 to rewrite golden transcripts
 
@@ -78,9 +78,13 @@ class CaseResult:
 # -- reading --------------------------------------------------------------------------------
 
 
-def read_play_file(path: Path, display: str | None = None) -> PlayFile:
-    """Read a test file; DialogueError with every problem (file:line) if it is not right."""
-    document = read_yaml_file(path, display or str(path))
+def read_play_file(path: Path, display: str | None = None, text: str | None = None) -> PlayFile:
+    """Read a test file; DialogueError with every problem (file:line) if it is not right.
+
+    With `text`, that is the file's content, and nothing is read from (or written to) disk.
+    """
+    name = display or str(path)
+    document = read_yaml_file(path, name) if text is None else parse_yaml(text, name)
     issues: list[Issue] = list(document.issues)
 
     def problem(where: JsonPath, message: str, hint: str = "") -> None:

@@ -18,8 +18,13 @@ Handler = Callable[[int, FrameType | None], None]
 _HANGUPS = [s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s is not None]
 
 
-class Interrupted(BaseException):
-    """The terminal went away (SIGHUP) or coach was asked to stop (SIGTERM)."""
+class Interrupted(KeyboardInterrupt):
+    """The terminal went away (SIGHUP) or coach was asked to stop (SIGTERM).
+
+    A kind of KeyboardInterrupt, and handled like Ctrl-C: asyncio (under prompt-toolkit)
+    lets only KeyboardInterrupt and SystemExit out of its callbacks, and would otherwise
+    report the signal as an error and wait for Enter on a terminal that is gone.
+    """
 
 
 @contextmanager

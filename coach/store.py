@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import stat
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +25,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from coach.errors import StoreError, UsageError
+from coach.errors import StoreError, UsageError, os_reason
 from coach.home import DATABASE_NAME, ensure_home
 from coach.model import Dialogue, SessionInfo, Transcript, TranscriptTurn
 from coach.steps import Turn
@@ -109,15 +112,15 @@ class Store:
         """Open (or create) the database in `home`; StoreError with a clear message if it can't."""
         ensure_home(home)
         path = home / DATABASE_NAME
-        existed = path.exists()
+        _create_private(path)
         try:
             connection = sqlite3.connect(path, timeout=10)
         except sqlite3.Error as exc:
             raise _open_error(path, exc) from None
         try:
-            if not existed:
-                os.chmod(path, 0o600)
             db = Database(connection, execute_plugins=False)
+            _refuse_others(db, path)  # before anything writes: a refused file stays untouched
+            _keep_private(path)
             _configure(db)
             _migrate(db, path)
         except StoreError:
@@ -297,6 +300,99 @@ class Store:
         )
         return Transcript(info, turns)
 
+    # -- forgetting and keeping: delete, purge, backup -------------------------------------
+
+    def inactive_since(self, moment: str) -> list[SessionInfo]:
+        """Sessions whose last activity (`updated_at`) is before `moment`, oldest first."""
+        sql = _SESSION_SQL + " WHERE s.updated_at < ? ORDER BY s.updated_at, s.id"
+        return [_session_info(row) for row in self._query(sql, [moment])]
+
+    def delete_sessions(self, session_ids: Iterable[int]) -> bool:
+        """Remove sessions for good; False if the write-ahead log could not be emptied yet.
+
+        One transaction removes their turns and their session rows, and with those rows the
+        engine snapshot (every answer, and so what coach remembers about the person) and the
+        draft. Then no copy of the text may stay behind: `secure_delete` (see `_configure`)
+        has overwritten the freed space with zeros, `_clear_search_indexes` rebuilds any
+        full-text index, and `_empty_log` checkpoints and truncates the -wal file, which
+        still holds the pages as they were before. False means another coach was reading at
+        that moment; the log is emptied when it closes. Never VACUUM here: it copies the
+        whole database through a temporary file.
+        """
+        ids = sorted(set(session_ids))
+        if ids:
+            marks = ", ".join("?" for _ in ids)
+            with self._writing():
+                self.db.execute(f"DELETE FROM turns WHERE session_id IN ({marks})", ids)
+                self.db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", ids)
+                self._clear_search_indexes()
+        return self._empty_log()
+
+    def backup(self, target: Path, force: bool = False) -> None:
+        """A consistent copy of the whole database in `target`, readable by this user only.
+
+        Made with SQLite's backup API, never by copying the file: the copy holds what is
+        still in the -wal file, and is consistent even while another coach writes. It is
+        written beside `target` under a temporary name and renamed when complete, so a
+        failed backup leaves nothing; an existing `target` is replaced only with `force`.
+        """
+        if target.resolve().parent == self.path.resolve().parent and target.name.startswith(
+            self.path.name
+        ):
+            raise UsageError(
+                f"{target} is de database zelf, of een bestand ernaast",
+                "kies voor de back-up een andere plek dan de gegevensmap",
+            )
+        if target.exists() and not force:
+            raise UsageError(f"{target} bestaat al", "kies een andere naam, of gebruik --force")
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.deel")
+        try:
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except OSError as exc:
+            raise StoreError(f"kan {target} niet schrijven ({os_reason(exc)})") from None
+        with suppress(OSError):  # a USB stick with FAT has no permissions to set
+            os.chmod(partial, 0o600)  # os.open's mode is filtered by the umask; chmod's is not
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                self.db.conn.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        except (sqlite3.Error, OSError) as exc:
+            for leftover in (partial, partial.with_name(partial.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            if "full" in reason.lower():
+                reason = "de schijf is vol"
+            raise StoreError(f"kan de back-up niet schrijven naar {target} ({reason})") from None
+
+    def _clear_search_indexes(self) -> None:
+        """Rebuild every full-text (FTS) index, so no word of deleted text stays in one.
+
+        There is no full-text search yet. When it comes, it must be an external-content
+        index over `turns` (`content="turns"`, as sqlite-utils' `enable_fts` makes it):
+        deleting rows does not take their words out of the index segments (even with
+        triggers, the old segment keeps them beside a delete marker); 'rebuild' writes the
+        index anew from the rows that are left, and `secure_delete` zeroes the old pages.
+        """
+        rows = self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND sql LIKE 'CREATE VIRTUAL TABLE%USING FTS%'"
+        ).fetchall()
+        for (name,) in rows:
+            table = '"' + name.replace('"', '""') + '"'
+            self.db.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+
+    def _empty_log(self) -> bool:
+        """Copy the -wal file into the database and truncate it to zero bytes."""
+        try:
+            busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise _write_error(self.path, exc) from None
+        return int(busy) == 0
+
     # -- internals -------------------------------------------------------------------------
 
     def _insert_turns(self, session_id: int, turns: Iterable[Turn], now: str) -> None:
@@ -320,7 +416,7 @@ class Store:
     @contextmanager
     def _writing(self) -> Iterator[None]:
         try:
-            with self.db.atomic():
+            with _immediate(self.db):  # never 'locked' halfway when two coaches write
                 yield
         except sqlite3.Error as exc:
             raise _write_error(self.path, exc) from None
@@ -363,34 +459,121 @@ def _configure(db: Database) -> None:
     db.execute("PRAGMA busy_timeout = 10000")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, not left in free pages
-    db.enable_wal()
+    db.execute("PRAGMA temp_store = MEMORY")  # sorting never spills answers into $TMPDIR
+    _enable_wal(db)
     db.execute(
         "PRAGMA synchronous = FULL"
     )  # a committed turn survives a power cut, not just a crash
 
 
-def _migrate(db: Database, path: Path) -> None:
-    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+def _enable_wal(db: Database, wait: float = 10.0) -> None:
+    """Switch a new database to WAL. That needs the file to itself, and SQLite says
+    'database is locked' at once, without the busy timeout, while another coach opens the
+    same new file: then try again (usually to find that one has switched it already)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _create_private(path: Path) -> None:
+    """Create a new database file as 0600 before SQLite opens it, whatever the umask.
+
+    SQLite gives the -wal and -shm files it makes beside it the same permissions. An
+    empty file is an empty database to SQLite; if it cannot be made here (a read-only
+    folder), sqlite3.connect reports why.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.chmod(path, 0o600)  # os.open's mode is filtered by the umask; chmod's is not
+    except OSError:
+        return
+
+
+def _keep_private(path: Path) -> None:
+    """Take away what others may do with the database and its -wal and -shm files (a copy
+    put back with `cp` is often 0644); what the owner may do stays as it was."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(file, mode & 0o700)
+        except OSError:
+            continue
+
+
+def _refuse_others(db: Database, path: Path) -> None:
+    """Refuse a database of another program or of a newer coach, by reading only."""
+    with db.atomic():  # one snapshot: another coach may be creating the tables right now
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        tables = set(db.table_names())
+    # coach sets user_version in the transaction that makes its tables: tables at version 0,
+    # or a version without coach's tables, are another program's.
+    if (version == 0 and tables) or (version > 0 and OUR_TABLES - tables):
+        raise StoreError(
+            f"{path} is een SQLite-database, maar niet van coach",
+            "kies met --home of COACH_HOME een andere map; het bestand blijft onaangeroerd",
+        )
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{path} is gemaakt door een nieuwere versie van coach",
             "werk coach bij (pip install --upgrade coach) om deze gesprekken te openen",
         )
-    if version == 0:
-        foreign = set(db.table_names()) - OUR_TABLES
-        if foreign:
-            raise StoreError(
-                f"{path} is een SQLite-database, maar niet van coach",
-                "kies met --home of COACH_HOME een andere map; het bestand blijft onaangeroerd",
-            )
-    for target in range(version + 1, SCHEMA_VERSION + 1):
+
+
+def _migrate(db: Database, path: Path) -> None:
+    if int(db.execute("PRAGMA user_version").fetchone()[0]) >= SCHEMA_VERSION:
+        return
+    # Another coach may be creating or updating this database at this very moment: take the
+    # write lock first (waiting for it), then look again at what is there.
+    with _immediate(db):
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with db.atomic():
+                MIGRATIONS[target - 1](db)
+                db.execute(f"PRAGMA user_version = {target}")
+
+
+@contextmanager
+def _immediate(db: Database) -> Iterator[None]:
+    """A write transaction that takes the write lock at BEGIN, waiting for another coach up
+    to the busy timeout. A plain BEGIN takes it at the first write, and if another coach
+    committed after this transaction first read, SQLite says 'database is locked' at once,
+    without waiting. Inside a transaction already: a savepoint."""
+    if db.conn.in_transaction:
         with db.atomic():
-            MIGRATIONS[target - 1](db)
-            db.execute(f"PRAGMA user_version = {target}")
+            yield
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def _disk_full(path: Path, exc: sqlite3.Error) -> bool:
+    """SQLite says 'full' when the database cannot grow; a full disk while it makes the -shm
+    file beside it is only 'disk I/O error', so then the free space decides."""
+    text = str(exc).lower()
+    if "full" in text:
+        return True
+    if "disk i/o error" in text:
+        with suppress(OSError):
+            return shutil.disk_usage(path.parent).free < 1_000_000
+    return False
 
 
 def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
     text = str(exc).lower()
+    if _disk_full(path, exc):
+        return _write_error(path, exc)
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return StoreError(
             f"{path} is beschadigd of geen database van coach",
@@ -412,13 +595,15 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
 
 def _write_error(path: Path, exc: sqlite3.Error) -> StoreError:
     text = str(exc).lower()
-    if "full" in text:
+    if _disk_full(path, exc):
         return StoreError(
             f"de schijf is vol: kan niet schrijven naar {path}",
             "maak ruimte vrij en ga verder met coach resume",
         )
     if "readonly" in text or "read-only" in text:
-        return StoreError(f"{path} is alleen-lezen", "controleer de rechten van de map")
+        return StoreError(
+            f"{path} is alleen-lezen", "controleer de rechten van het bestand en van de map"
+        )
     if "locked" in text or "busy" in text:
         return StoreError(
             f"{path} is bezet door een ander programma",

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 _BIDI_AND_INVISIBLE = "\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff"
-_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_INVISIBLE}]")
+# Every character a terminal could act on; the JSON export writes these as \u escapes.
+UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_INVISIBLE}]")
 
 
 def _stand_in(found: re.Match[str]) -> str:
@@ -28,4 +29,4 @@ def _stand_in(found: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """`text` with every control or invisible formatting character made visible."""
-    return _UNSAFE.sub(_stand_in, text)
+    return UNSAFE.sub(_stand_in, text)

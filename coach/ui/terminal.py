@@ -9,6 +9,8 @@ Alt+Enter adds a line). When standard input is not a terminal, each line is one 
 from __future__ import annotations
 
 import os
+import re
+import signal
 import sys
 from dataclasses import dataclass
 from typing import IO, Any, Protocol, cast
@@ -26,6 +28,13 @@ from coach.visible import visible
 
 TEXT_WIDTH = 78
 _TONES = {"info": "", "quiet": "dim", "warning": "yellow", "error": "bold red"}
+_HELD_SIGNALS = {
+    s for s in (signal.SIGINT, getattr(signal, "SIGHUP", None), signal.SIGTERM) if s is not None
+}
+# Bytes that were not UTF-8: prompt-toolkit keeps them as lone surrogates, which no file,
+# terminal or database can hold. They become U+FFFD, as they do from a pipe.
+_UNDECODABLE = re.compile("[\ud800-\udfff]")
+NOT_UTF8 = "(je invoer bevatte tekens die geen UTF-8 zijn; die zijn vervangen door �)"
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,7 @@ class TerminalInterface:
         # A dumb terminal cannot erase what prompt-toolkit echoed: then we do not echo again.
         self.echo = not _is_dumb(reader)
         self._phase: str | None = None
+        self._sent = ""  # an answer read and not yet handed over: the draft if stopped now
 
     # -- Interface -------------------------------------------------------------------------
 
@@ -106,12 +116,17 @@ class TerminalInterface:
         bar = Bar(_toolbar(progress), _keys(prompt), warning)
         if default and self.plain:  # nothing to edit in a pipe: at least show what was there
             prose(self.console, f"(eerder antwoord: {default})", "dim")
+        self._sent = ""
         try:
             answer = self.reader.read(bar, default)
         except EOFError:
             if self.plain:  # say why the conversation stops here
                 prose(self.console, "(einde van de invoer)", "dim")
             raise
+        if _UNDECODABLE.search(answer):
+            answer = _UNDECODABLE.sub("\ufffd", answer)
+            prose(self.console, NOT_UTF8, "yellow")
+        self._sent = answer
         # The terminal's own echo is erased (or there was none): print the answer back,
         # wrapped at word boundaries and with control characters made visible.
         if answer.strip():
@@ -122,6 +137,7 @@ class TerminalInterface:
                 grid.add_row("› ", Text(visible(answer)))
                 self.console.print(grid, width=self._width())
             self.console.print()
+        self._sent = ""
         return answer
 
     def notice(self, text: str, tone: str = "info") -> None:
@@ -140,7 +156,7 @@ class TerminalInterface:
         self.console.print()
 
     def draft(self) -> str:
-        return self.reader.draft()
+        return self.reader.draft() or self._sent
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -183,7 +199,8 @@ class TerminalInterface:
             border_style="yellow",
             padding=(1, 2),
         )
-        self.console.print(panel, width=self._width())
+        # soft_wrap=False: the console's default (soft wrap) would cut every line at the border.
+        self.console.print(panel, width=self._width(), soft_wrap=False)
         self.console.print()
 
     def _end(self, step: End) -> None:
@@ -258,6 +275,7 @@ class PromptReader:
 
         @bindings.add("enter")
         def _send(event: Any) -> None:
+            self._hold_signals()
             event.current_buffer.validate_and_handle()
 
         @bindings.add("escape", "enter")
@@ -277,8 +295,23 @@ class PromptReader:
             erase_when_done=True,  # the answer is printed back, wrapped at word boundaries
         )
         self._draft = ""
+        self._mask: set[int] | None = None  # the signal mask before Enter held the signals
+
+    def _hold_signals(self) -> None:
+        """From Enter until read() returns, Ctrl-C, a closed terminal and SIGTERM wait:
+        prompt-toolkit then closes its asyncio event loop, which cannot be interrupted
+        halfway (Python would print the loop's error at exit). The answer is in the field
+        when they arrive, and is kept as the draft."""
+        if self._mask is None and hasattr(signal, "pthread_sigmask"):
+            self._mask = set(signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS))
+
+    def _release_signals(self) -> None:
+        if self._mask is not None:
+            mask, self._mask = self._mask, None
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def read(self, bar: Bar, default: str) -> str:
+        from prompt_toolkit.document import Document
         from prompt_toolkit.formatted_text import FormattedText
 
         toolbar = FormattedText(
@@ -291,20 +324,26 @@ class PromptReader:
         )
         placeholder = FormattedText([("class:placeholder", "typ je antwoord")])
         self._draft = ""
+        # The field holds the previous answer until prompt() resets it: a stop before then
+        # must not keep that (saved) answer as the draft.
+        self.session.default_buffer.reset(Document(default))
         try:
-            answer: str = self.session.prompt(
-                FormattedText([("class:prompt", "› ")]),
-                default=default,
-                bottom_toolbar=toolbar,
-                placeholder=placeholder,
-            )
+            try:
+                answer: str = self.session.prompt(
+                    FormattedText([("class:prompt", "› ")]),
+                    default=default,
+                    bottom_toolbar=toolbar,
+                    placeholder=placeholder,
+                )
+            finally:
+                self._release_signals()  # one held since Enter arrives here
         except BaseException:  # Ctrl-C, Ctrl-D, a closed terminal: keep what was typed
             self._draft = self.session.default_buffer.text
             raise
         return answer
 
     def draft(self) -> str:
-        return self._draft
+        return _UNDECODABLE.sub("\ufffd", self._draft)
 
 
 def _prompt_style() -> Any:

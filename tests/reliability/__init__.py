@@ -1,0 +1,1 @@
+"""The reliability suite: each test file proves one of coach's promises under stress."""
