@@ -58,3 +58,31 @@ def questions(advance: Advance) -> list[str]:
 
 # Piped answers that stop at the first follow-up question of buiv, with Paul as subject.
 PAUL_ARROGANT = "het overleg van dinsdag met de sectie\nHij was weer arrogant.\n"
+
+
+# Strong answers to buiv, without --met (the first answer is the person): no follow-ups.
+STRONG_BUIV = [
+    "Paul",
+    "hoe hij in het directieberaad over collega's praat",
+    "Dinsdag in het directieberaad zei hij twee keer dat de andere scholen hun problemen aan "
+    "zichzelf te danken hebben. Ik werd stil en keek naar mijn papieren.",
+    "Ik was geïrriteerd en eerlijk gezegd ook onzeker over mijn eigen rol.",
+    "Misschien ergert hij zich aan hoeveel tijd het overleg kost; voor hem is goed onderwijs "
+    "belangrijk en hij wil dat zijn school gezien wordt.",
+    "Hoe hij ooit leraar werd.",
+    "Ik begin in zijn werkkamer met een vraag over zijn loopbaan en vertel daarna eerlijk dat "
+    "ik me in het beraad ergerde.",
+    "Hoe kijk jij terug op het laatste directieberaad?",
+    "2",
+    "6",
+    "1",
+]
+
+
+def feed_terminal(child: Any, stream: Any, screen: Any, data: bytes) -> None:
+    """Pass program output to a terminal emulator, and answer "where is the cursor?" as a
+    real terminal does: prompt-toolkit waits for that before it draws its bottom bar."""
+    stream.feed(data)
+    for _ in range(data.count(b"\x1b[6n")):
+        cursor = screen.cursor
+        child.send(f"\x1b[{cursor.y + 1};{cursor.x + 1}R")

@@ -10,26 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import Result
-from helpers import PAUL_ARROGANT
+from helpers import PAUL_ARROGANT, STRONG_BUIV
 
 Run = Callable[..., Result]
-
-STRONG_BUIV = [
-    "Paul",
-    "hoe hij in het directieberaad over collega's praat",
-    "Dinsdag in het directieberaad zei hij twee keer dat de andere scholen hun problemen aan "
-    "zichzelf te danken hebben. Ik werd stil en keek naar mijn papieren.",
-    "Ik was geïrriteerd en eerlijk gezegd ook onzeker over mijn eigen rol.",
-    "Misschien ergert hij zich aan hoeveel tijd het overleg kost; voor hem is goed onderwijs "
-    "belangrijk en hij wil dat zijn school gezien wordt.",
-    "Hoe hij ooit leraar werd.",
-    "Ik begin in zijn werkkamer met een vraag over zijn loopbaan en vertel daarna eerlijk dat "
-    "ik me in het beraad ergerde.",
-    "Hoe kijk jij terug op het laatste directieberaad?",
-    "2",
-    "6",
-    "1",
-]
 
 
 def test_list_shows_buiv_with_title_and_description(run_cli: Run) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pexpect
 import pyte
 import pytest
+from helpers import feed_terminal
 
 from coach.store import Store
 
@@ -52,12 +53,7 @@ class Terminal:
             except (pexpect.TIMEOUT, pexpect.EOF):
                 return
             self.raw += data
-            self.stream.feed(data)
-            # Answer "where is the cursor?" as a real terminal does: prompt-toolkit only
-            # draws the bottom bar once it knows how much room there is below the prompt.
-            for _ in range(data.count(b"\x1b[6n")):
-                cursor = self.screen.cursor
-                self.child.send(f"\x1b[{cursor.y + 1};{cursor.x + 1}R")
+            feed_terminal(self.child, self.stream, self.screen, data)
 
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)

@@ -30,6 +30,7 @@ from typing import Any
 
 import pexpect
 import pyte
+from helpers import feed_terminal
 
 from coach.engine import Engine
 from coach.loader import load_dialogue
@@ -262,11 +263,7 @@ class Pty(Process):
                 return
             timeout = 0
             self.raw += data
-            self.stream.feed(data)
-            # Answer "where is the cursor?" as a terminal does: prompt-toolkit waits for it.
-            for _ in range(data.count(b"\x1b[6n")):
-                cursor = self.screen.cursor
-                self.child.send(f"\x1b[{cursor.y + 1};{cursor.x + 1}R")
+            feed_terminal(self.child, self.stream, self.screen, data)
 
     def screen_text(self) -> str:
         return flat("\n".join(self.screen.display))

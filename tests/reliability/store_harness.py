@@ -21,29 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import STRONG_BUIV
 from sqlite_utils import Database
 
 import coach.store
 
 DB_FILES = ("coach.db", "coach.db-wal", "coach.db-shm")
 
-# Strong answers to buiv, without --met (the first answer is the person): no follow-ups.
-BUIV = [
-    "Paul",
-    "hoe hij in het directieberaad over collega's praat",
-    "Dinsdag in het directieberaad zei hij twee keer dat de andere scholen hun problemen aan "
-    "zichzelf te danken hebben. Ik werd stil en keek naar mijn papieren.",
-    "Ik was geïrriteerd en eerlijk gezegd ook onzeker over mijn eigen rol.",
-    "Misschien ergert hij zich aan hoeveel tijd het overleg kost; voor hem is goed onderwijs "
-    "belangrijk en hij wil dat zijn school gezien wordt.",
-    "Hoe hij ooit leraar werd.",
-    "Ik begin in zijn werkkamer met een vraag over zijn loopbaan en vertel daarna eerlijk dat "
-    "ik me in het beraad ergerde.",
-    "Hoe kijk jij terug op het laatste directieberaad?",
-    "2",
-    "6",
-    "1",
-]
+BUIV = STRONG_BUIV
 BELEVEN, VOORLEVEN = 2, 6  # where a canary goes in BUIV
 
 
