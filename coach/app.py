@@ -22,6 +22,7 @@ from coach.model import Dialogue, SessionInfo, Transcript
 from coach.shipped import shipped_dir
 from coach.steps import Choose, Invalid
 from coach.store import Store
+from coach.visible import visible
 
 NOTHING_TO_RESUME = (
     "er is geen gepauzeerd gesprek om mee verder te gaan",
@@ -190,6 +191,12 @@ def _session_to_resume(store: Store, session: str | None) -> SessionInfo:
 
 
 def _resume(store: Store, info: SessionInfo) -> Outcome:
+    if not store.resumable(info.id):  # imported, and its snapshot could not be rebuilt
+        raise CoachError(
+            f"sessie {info.id}: dit gesprek is geïmporteerd en kan niet worden voortgezet",
+            f"coach transcripts show {info.id} laat het zien; een nieuw gesprek begin je met "
+            f"coach run {visible(info.dialogue_id)}",
+        )
     dialogue = _dialogue_of(info)
     interface = _interface(dialogue)
     if dialogue.content_hash != info.dialogue_hash:

@@ -15,40 +15,17 @@ from typing import Any, NoReturn
 import click
 
 from coach import __version__, app, catalog, click_nl
+from coach.cli_common import DutchGroup, home_of
+from coach.cli_progress import progress_command
+from coach.cli_review import review_command
+from coach.cli_transcripts import annotate_command, import_command, search_command
 from coach.errors import CoachError, DialogueError, UsageError
-from coach.home import DATABASE_NAME, resolve_home
+from coach.home import DATABASE_NAME
 
 click_nl.install()
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 90}
-
-
-class _Command(click.Command):
-    """A command whose usage line speaks Dutch too (`[OPTIES]`)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("context_settings", CONTEXT)
-        kwargs.setdefault("options_metavar", "[OPTIES]")
-        super().__init__(*args, **kwargs)
-
-
-class _Group(click.Group):
-    """A group of Dutch commands; its subgroups are of the same kind."""
-
-    command_class = _Command
-    group_class = type
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("context_settings", CONTEXT)
-        kwargs.setdefault("options_metavar", "[OPTIES]")
-        kwargs.setdefault("subcommand_metavar", "COMMANDO [ARGUMENTEN]...")
-        super().__init__(*args, **kwargs)
-
-
-def _home(ctx: click.Context) -> Path:
-    """The data folder chosen with --home, COACH_HOME or the platform default."""
-    root = ctx.find_root()
-    return resolve_home(root.params.get("home"))
+_Group = DutchGroup
+_home = home_of
 
 
 @click.group(cls=_Group, invoke_without_command=True, subcommand_metavar="[COMMANDO] ...")
@@ -266,12 +243,12 @@ def play_command(ctx: click.Context, path: str, subject: str | None) -> None:
 @cli.command("schema")
 @click.argument(
     "kind",
-    metavar="[dialogue|lexicon]",
-    type=click.Choice(["dialogue", "lexicon"]),
+    metavar="[dialogue|lexicon|rubric]",
+    type=click.Choice(["dialogue", "lexicon", "rubric"]),
     default="dialogue",
 )
 def schema_command(kind: str) -> None:
-    """Toon het JSON Schema van een dialoog of woordenlijst.
+    """Toon het JSON Schema van een dialoog, woordenlijst of rubric.
 
     Zonder argument: dat van een dialoog. Een editor met YAML-ondersteuning gebruikt het
     om sleutels aan te vullen en te controleren. coach new zet een kopie in
@@ -284,6 +261,7 @@ def schema_command(kind: str) -> None:
     Voorbeelden:
       coach schema
       coach schema lexicon
+      coach schema rubric
       coach schema > dialogues/.schema/dialogue.schema.json
     """
     from coach.schema import schema_text
@@ -373,13 +351,18 @@ def graph_command(name: str, fmt: str) -> None:
 
 @cli.group("transcripts")
 def transcripts_group() -> None:
-    """Bekijk, exporteer, bewaar en verwijder je gesprekken.
+    """Bekijk, doorzoek, exporteer, lees in, bewaar en verwijder je gesprekken.
+
+    Opmerkingen van een begeleider bij een gesprek schrijf je met coach annotate.
 
     \b
     Voorbeelden:
       coach transcripts list
+      coach transcripts list --met Paul --sinds 2026-01-01
       coach transcripts show 12
+      coach transcripts search geïrriteerd
       coach transcripts export 12 --format md --output gesprek.md
+      coach transcripts import gesprek.json
       coach transcripts delete --met Paul
       coach transcripts purge --older-than 180d
       coach transcripts backup gesprekken-backup.db
@@ -399,37 +382,78 @@ def transcripts_group() -> None:
     show_default=True,
     help="Hoeveel sessies hoogstens.",
 )
+@click.option("--gesprek", "dialogue_id", metavar="NAAM", help="Alleen dit gesprek, zoals buiv.")
+@click.option(
+    "--met",
+    "subject",
+    metavar="WIE",
+    help="Alleen gesprekken met WIE (hoofdletters en accenten tellen niet mee).",
+)
+@click.option(
+    "--sinds", "since", metavar="DATUM", help="Laatst bijgewerkt op of na DATUM (JJJJ-MM-DD)."
+)
+@click.option(
+    "--tot", "until", metavar="DATUM", help="Laatst bijgewerkt op of voor DATUM (JJJJ-MM-DD)."
+)
 @click.pass_context
-def transcripts_list(ctx: click.Context, status: str | None, limit: int) -> None:
+def transcripts_list(
+    ctx: click.Context,
+    status: str | None,
+    limit: int,
+    dialogue_id: str | None,
+    subject: str | None,
+    since: str | None,
+    until: str | None,
+) -> None:
     """Toon je sessies, de meest recente eerst.
+
+    --sinds en --tot gaan over de dag waarop je voor het laatst iets in het gesprek deed
+    (de kolom Laatst), in je eigen tijdzone; beide dagen tellen mee.
 
     \b
     Voorbeelden:
       coach transcripts list
       coach transcripts list --status paused
+      coach transcripts list --met Joëlle --gesprek buiv
+      coach transcripts list --sinds 2026-01-01 --tot 2026-03-31
     """
+    from coach.cli_transcripts import day_start
     from coach.ui.terminal import make_console
     from coach.ui.views import session_list
 
+    filters = {
+        "dialogue_id": dialogue_id,
+        "subject": subject,
+        "since": day_start(since, "--sinds") if since is not None else None,
+        "until": day_start(until, "--tot", days_later=1) if until is not None else None,
+    }
+    if filters["since"] and filters["until"] and filters["since"] >= filters["until"]:
+        raise UsageError("--sinds ligt na --tot", "zet de vroegste datum bij --sinds")
     console = make_console()
     store = app.existing_store(_home(ctx))
-    sessions = []
+    sessions, stored = [], False
     if store is not None:
         try:
-            sessions = store.sessions([status] if status else None, limit)
+            sessions = store.sessions([status] if status else None, limit, **filters)
+            stored = bool(sessions) or bool(store.sessions(limit=1))
         finally:
             store.close()
-    if not sessions:
+    if sessions:
+        session_list(console, sessions)
+    elif stored:
+        console.print("Er zijn geen gesprekken die bij je filters passen.")
+    else:
         console.print(f"Nog geen gesprekken bewaard in {_home(ctx) / DATABASE_NAME}.")
-        return
-    session_list(console, sessions)
 
 
 @transcripts_group.command("show")
 @click.argument("session", metavar="SESSIE")
 @click.pass_context
 def transcripts_show(ctx: click.Context, session: str) -> None:
-    """Toon één gesprek, met de vervolgvragen gemarkeerd.
+    """Toon één gesprek, met de vervolgvragen en opmerkingen gemarkeerd.
+
+    Elke beurt heeft een nummer; daarmee zet je met coach annotate SESSIE --turn N een
+    opmerking bij die beurt. Opmerkingen over het hele gesprek staan bovenaan.
 
     \b
     Voorbeeld:
@@ -458,28 +482,59 @@ def transcripts_show(ctx: click.Context, session: str) -> None:
     help="Schrijf naar dit bestand in plaats van naar het scherm.",
 )
 @click.option("--force", is_flag=True, help="Overschrijf BESTAND als het al bestaat.")
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Vervang namen door een rol of initialen, om te delen (lees het wel eerst na).",
+)
 @click.pass_context
 def transcripts_export(
-    ctx: click.Context, session: str, fmt: str, output: str | None, force: bool
+    ctx: click.Context, session: str, fmt: str, output: str | None, force: bool, redact: bool
 ) -> None:
     """Exporteer een gesprek als JSON of Markdown.
 
-    Het JSON-formaat staat beschreven in docs/transcript-format.md.
+    Het JSON-formaat staat beschreven in docs/transcript-format.md. Met --redact wordt de
+    persoon met wie je het gesprek voert een rol ([de leraar]) en elke andere naam die je
+    typte initialen ([M.]); zie docs/privacy.md.
 
     \b
     Voorbeelden:
       coach transcripts export 12
       coach transcripts export 12 --format md --output gesprek.md
+      coach transcripts export 12 --format md --redact
     """
     from coach.export import to_json, to_markdown, write_private
 
     record = app.transcript(_home(ctx), session)
-    text = to_json(record) if fmt == "json" else to_markdown(record)
+    if redact:
+        from coach.redact import redacted_export, role_for
+
+        info = record.session
+        role = role_for(_subject_answer(info.dialogue_path, info.dialogue_id))
+        text = redacted_export(record, fmt, role)
+        click.echo(_REDACT_NOTE, err=True)
+    else:
+        text = to_json(record) if fmt == "json" else to_markdown(record)
     if output is None:
         sys.stdout.write(text)
         return
     write_private(Path(output), text, force)
     click.echo(f"Geschreven naar {output}")
+
+
+_REDACT_NOTE = (
+    "Namen zijn vervangen door een rol of initialen. Lees de export na voordat je hem deelt: "
+    "coach herkent niet elke naam."
+)
+
+
+def _subject_answer(dialogue_path: str | None, dialogue_id: str) -> str | None:
+    """The answer a session's dialogue names as its `subject`, if the dialogue is still there."""
+    for name in (dialogue_path, dialogue_id):
+        if name:
+            with contextlib.suppress(CoachError, OSError):
+                return catalog.load(name)[0].subject
+    return None
 
 
 # -- forgetting and keeping: coach transcripts delete, purge, backup --------------------------
@@ -741,6 +796,13 @@ def _numbers(sessions: list[Any]) -> str:
     if len(ids) == 1:
         return f"sessie {ids[0]}"
     return "sessies " + ", ".join(ids[:-1]) + f" en {ids[-1]}"
+
+
+cli.add_command(progress_command)
+cli.add_command(review_command)
+cli.add_command(annotate_command)
+transcripts_group.add_command(search_command)
+transcripts_group.add_command(import_command)
 
 
 # -- entry point ------------------------------------------------------------------------------

@@ -412,8 +412,9 @@ class Engine:
         variants = getattr(node, "variants", ())
         if not variants:
             return self._render(node.text)
-        key = f"{self.state.seed}/{self._ref(node.id)}".encode()
-        return self._render(variants[zlib.crc32(key) % len(variants)])
+        return self._render(
+            variants[variant_index(self.state.seed, self._ref(node.id), len(variants))]
+        )
 
     def _scope(self, extra: dict[str, Value] | None = None) -> Scope:
         return Scope(self._lookup(extra), self._here().lexicons)
@@ -671,7 +672,9 @@ class Engine:
             probing.text = text
             ref = self._ref(node.id)
             steps.append(Ask(ref, node.phase, text, probe=True, help=self._help(node)))
-            why = {"rule": probe.when.source, "match": scope.match}
+            why: dict[str, Any] = {"rule": probe.when.source, "match": scope.match}
+            if probe.replace:  # a review rebuilds the answer from the transcript: it must know
+                why["replace"] = True
             self._emit(turns, node, "probe", "coach", text, why)
             return True
         return False
@@ -707,6 +710,13 @@ class Engine:
         steps: list[Step] = []
         self._walk(self._here().successor(node), turns, steps)
         return Advance(tuple(turns), tuple(steps))
+
+
+def variant_index(seed: int, ref: str, count: int) -> int:
+    """Which of `count` variants the text at node `ref` shows in a session with `seed`: the
+    same on every replay, so a resumed session keeps its wording (and an imported one can
+    find a seed that gives the wording it had)."""
+    return zlib.crc32(f"{seed}/{ref}".encode()) % count
 
 
 def pick_option(raw: str, labels: list[str]) -> int | Invalid:

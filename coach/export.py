@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError, UsageError, os_reason
-from coach.model import Transcript, TranscriptTurn
+from coach.model import Annotation, SessionInfo, Transcript, TranscriptTurn
 from coach.timefmt import local_time
 from coach.visible import UNSAFE, visible
 
@@ -36,19 +36,7 @@ def to_json(transcript: Transcript) -> str:
     data: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
-        "session": {
-            "id": info.id,
-            "uuid": info.uuid,
-            "dialogue_id": info.dialogue_id,
-            "dialogue_version": info.dialogue_version,
-            "dialogue_hash": info.dialogue_hash,
-            "dialogue_title": info.dialogue_title,
-            "subject": info.subject,
-            "status": info.status,
-            "started_at": info.started_at,
-            "updated_at": info.updated_at,
-            "ended_at": info.ended_at,
-        },
+        "session": session_fields(info),
         "turns": [
             {
                 "seq": turn.seq,
@@ -62,12 +50,39 @@ def to_json(transcript: Transcript) -> str:
             }
             for turn in transcript.turns
         ],
+        # Always there, [] when there are none; in the order they were written.
+        "annotations": [
+            {
+                "turn": note.turn,
+                "text": note.text,
+                "author": note.author,
+                "created_at": note.created_at,
+            }
+            for note in transcript.annotations
+        ],
     }
     text = json.dumps(data, ensure_ascii=False, indent=2)
     # json.dumps escapes C0 controls but leaves C1 controls, DEL and bidi or invisible
     # characters raw; written as \u escapes, the export is safe to print on a terminal and
     # still decodes to exactly the text that was typed.
     return UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"
+
+
+def session_fields(info: SessionInfo) -> dict[str, Any]:
+    """A session as the export writes it (and a review's JSON repeats it)."""
+    return {
+        "id": info.id,
+        "uuid": info.uuid,
+        "dialogue_id": info.dialogue_id,
+        "dialogue_version": info.dialogue_version,
+        "dialogue_hash": info.dialogue_hash,
+        "dialogue_title": info.dialogue_title,
+        "subject": info.subject,
+        "status": info.status,
+        "started_at": info.started_at,
+        "updated_at": info.updated_at,
+        "ended_at": info.ended_at,
+    }
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
@@ -93,13 +108,27 @@ def to_markdown(transcript: Transcript) -> str:
         lines.append(f"- Afgerond: {local_time(info.ended_at)}")
     lines.append(f"- Gesprek: {info.dialogue_id} (versie {info.dialogue_version})")
     lines.append("")
+    overall = [note for note in transcript.annotations if note.turn is None]
+    if overall:
+        lines += ["## Opmerkingen van de begeleider", ""]
+        lines += [_markdown_note(note) for note in overall] + [""]
     phase: str | None = None
     for turn in transcript.turns:
         if turn.phase and turn.phase != phase:
             phase = turn.phase
             lines += [f"## {escape_markdown(turn.phase[:1].upper() + turn.phase[1:])}", ""]
         lines += _markdown_turn(turn)
+        notes = [note for note in transcript.annotations if note.turn == turn.seq]
+        if notes:
+            lines += [_markdown_note(note) for note in notes] + [""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown_note(note: Annotation) -> str:
+    """A reviewer's note as a list item, so it never reads as the leader's (quoted) answer."""
+    by = f"door {escape_markdown(note.author)}, " if note.author else ""
+    body = escape_markdown(note.text).replace("\n", "  \n  ")
+    return f"- ✎ **Opmerking van de begeleider** ({by}{local_time(note.created_at)}): {body}"
 
 
 def _markdown_turn(turn: TranscriptTurn) -> list[str]:

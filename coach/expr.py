@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from coach.errors import SourceError
 from coach.lexicon import Lexicon, hits, starts
-from coach.text import strip_accents, word_count
+from coach.text import content_words, strip_accents, word_count
 
 Value = str | int | float | bool | None | tuple["Value", ...]
 
@@ -89,9 +89,22 @@ class Call:
 Expr = Literal | Name | ListOf | Not | Logic | Compare | Arith | Call
 
 
+@dataclass(frozen=True)
+class Span:
+    """Words a function found: in which named text, where, and why (a lexicon id,
+    `patroon` for matches(), `gedeeld` for shared())."""
+
+    source: str | None  # the name the text came from (`beleven`), None for other text
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
 class Scope:
     """What a condition can see: a lookup for names, the lexicons, and a note of the text
-    that made it true (`{match}` in a follow-up question)."""
+    that made it true (`{match}` in a follow-up question). With `spans` set to a list,
+    every word a function finds is noted there too (the evidence of a rubric review)."""
 
     def __init__(
         self, lookup: Callable[[str], Value], lexicons: Mapping[str, Lexicon] | None = None
@@ -99,6 +112,7 @@ class Scope:
         self.lookup = lookup
         self.lexicons: Mapping[str, Lexicon] = lexicons or {}
         self.match: str | None = None
+        self.spans: list[Span] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,7 @@ FUNCTIONS: dict[str, Function] = {
     "starts": Function(
         2, "starts(x, 'lijst'): x, of een zin in x, begint met een woord uit de lijst"
     ),
+    "shared": Function(2, "shared(x, y): hoeveel inhoudswoorden x en y gemeen hebben"),
 }
 LEXICON_FUNCTIONS = ("mentions", "count", "starts")
 
@@ -515,31 +530,71 @@ def _call(expr: Call, scope: Scope) -> Value:
     if expr.function == "answered":
         return truthy(evaluate(expr.args[0], scope))
     text = _as_text(evaluate(expr.args[0], scope))
+    source = _source(expr.args[0])
     if expr.function == "words":
         return word_count(text)
     if expr.function == "chars":
         return len(text)
+    if expr.function == "shared":
+        other = _as_text(evaluate(expr.args[1], scope))
+        return _shared(text, source, other, _source(expr.args[1]), scope)
     if expr.lexicon is not None:
-        return _lexicon_call(expr.function, scope.lexicons.get(expr.lexicon), text, scope)
+        lexicon = scope.lexicons.get(expr.lexicon)
+        return _lexicon_call(expr.function, lexicon, text, source, scope)
     assert expr.pattern is not None
-    found = expr.pattern.search(strip_accents(text))
-    if found is None:
+    found = list(expr.pattern.finditer(strip_accents(text)))
+    if not found:
         return False
-    scope.match = text[found.start() : found.end()]
+    scope.match = text[found[0].start() : found[0].end()]
+    for each in found:
+        if each.end() > each.start():
+            _note(scope, source, each.start(), each.end(), text, "patroon")
     return True
 
 
-def _lexicon_call(function: str, lexicon: Lexicon | None, text: str, scope: Scope) -> Value:
+def _source(arg: Expr) -> str | None:
+    return arg.name if isinstance(arg, Name) else None
+
+
+def _note(scope: Scope, source: str | None, start: int, end: int, text: str, why: str) -> None:
+    if scope.spans is not None:
+        scope.spans.append(Span(source, start, end, text[start:end], why))
+
+
+def _lexicon_call(
+    function: str, lexicon: Lexicon | None, text: str, source: str | None, scope: Scope
+) -> Value:
     if lexicon is None:  # validation reports an unknown lexicon; at run time it is silent
         return 0 if function == "count" else False
     if function == "starts":
         hit = starts(lexicon, text)
         if hit is not None:
             scope.match = hit.text
+            _note(scope, source, hit.start, hit.end, text, lexicon.id)
         return hit is not None
     found = hits(lexicon, text)
+    for hit in found:
+        _note(scope, source, hit.start, hit.end, text, lexicon.id)
     if function == "count":
         return len(found)
     if found:
         scope.match = found[0].text
     return bool(found)
+
+
+def _shared(
+    text: str, source: str | None, other: str, other_source: str | None, scope: Scope
+) -> int:
+    """How many content words (compared by stem) two texts have in common; every place
+    they occur is noted, in both texts."""
+    mine, theirs = content_words(text), content_words(other)
+    common = sorted(set(mine) & set(theirs), key=lambda key: mine[key][0])
+    for key in common:
+        for start, end in mine[key]:
+            _note(scope, source, start, end, text, "gedeeld")
+        for start, end in theirs[key]:
+            _note(scope, other_source, start, end, other, "gedeeld")
+    if common:
+        start, end = mine[common[0]][0]
+        scope.match = text[start:end]
+    return len(common)

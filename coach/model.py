@@ -310,6 +310,19 @@ class TranscriptTurn:
 
 
 @dataclass(frozen=True)
+class Annotation:
+    """A reviewer's comment on a session, or on one turn of it; kept apart from what the
+    leader wrote, which an annotation never changes."""
+
+    id: int
+    turn: int | None  # the `seq` of the turn it is about; None: the session as a whole
+    text: str
+    author: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
 class Transcript:
     session: SessionInfo
     turns: tuple[TranscriptTurn, ...]
+    annotations: tuple[Annotation, ...] = ()

@@ -1,4 +1,6 @@
-"""Transcripts in SQLite: sessions, their turns, and the engine's snapshot to resume from.
+"""Transcripts in SQLite: sessions, their turns, and the engine's snapshot to resume from;
+beside them a reviewer's annotations and rubric reviews, and a full-text index over the
+leader's answers.
 
 Durability is the point of this module. The database runs in WAL mode with
 `synchronous=FULL`, and every answer is written in one transaction together with the turns
@@ -25,10 +27,20 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from coach.errors import StoreError, UsageError, os_reason
+from coach import annotations as notes
+from coach.errors import CoachError, StoreError, UsageError, os_reason
 from coach.home import DATABASE_NAME, ensure_home
-from coach.model import Dialogue, SessionInfo, Transcript, TranscriptTurn
+from coach.model import Annotation, Dialogue, SessionInfo, Transcript, TranscriptTurn
+from coach.search import (
+    SNIPPET_TOKENS,
+    Piece,
+    SearchHit,
+    choose_markers,
+    fts_query,
+    split_snippet,
+)
 from coach.steps import Turn
+from coach.text import fold
 
 Clock = Callable[[], str]
 OUR_TABLES = {"sessions", "turns"}
@@ -93,9 +105,70 @@ def _create_v1(db: Database) -> None:
     db.table("turns").create_index(["session_id", "seq"], unique=True)
 
 
+# Version 2: a reviewer's annotations, rubric reviews, and full-text search.
+#
+# The search index holds the leader's answers only (`user_turns`), as an external-content
+# FTS5 table: it keeps the words, not a second copy of the text. The triggers keep it in
+# step with `turns`; a delete hands FTS5 the old text, which it needs to find the words to
+# take out (a revised answer, `rewind`, deletes turns too). `remove_diacritics 2` folds
+# accents, also those typed as a separate combining mark, so `geirriteerd` finds
+# `geïrriteerd`. 'rebuild' indexes what a version 1 database already holds.
+_V2 = [
+    """CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        turn INTEGER,
+        text TEXT NOT NULL,
+        author TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX idx_annotations_session_id ON annotations (session_id)",
+    """CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        rubric_id TEXT NOT NULL,
+        rubric_version INTEGER NOT NULL,
+        rubric_hash TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (session_id, rubric_id)
+    )""",
+    "CREATE VIEW user_turns AS "
+    "SELECT id, text FROM turns WHERE speaker = 'user' AND kind != 'skip'",
+    """CREATE VIRTUAL TABLE turns_fts USING fts5(
+        text, content='user_turns', content_rowid='id',
+        tokenize="unicode61 remove_diacritics 2"
+    )""",
+    """CREATE TRIGGER turns_fts_insert AFTER INSERT ON turns
+        WHEN new.speaker = 'user' AND new.kind != 'skip'
+    BEGIN
+        INSERT INTO turns_fts (rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TRIGGER turns_fts_delete AFTER DELETE ON turns
+        WHEN old.speaker = 'user' AND old.kind != 'skip'
+    BEGIN
+        INSERT INTO turns_fts (turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END""",
+    # coach never changes a stored turn; should a later version do so, the index follows.
+    """CREATE TRIGGER turns_fts_update AFTER UPDATE ON turns
+    BEGIN
+        INSERT INTO turns_fts (turns_fts, rowid, text)
+            SELECT 'delete', old.id, old.text WHERE old.speaker = 'user' AND old.kind != 'skip';
+        INSERT INTO turns_fts (rowid, text)
+            SELECT new.id, new.text WHERE new.speaker = 'user' AND new.kind != 'skip';
+    END""",
+    "INSERT INTO turns_fts (turns_fts) VALUES ('rebuild')",
+]
+
+
+def _create_v2(db: Database) -> None:
+    for statement in _V2:
+        db.execute(statement)
+
+
 # Each function brings the database from version N to N + 1 (index N). Never edit a
 # released one: add the next, and a fixture database of the old version for the tests.
-MIGRATIONS: list[Callable[[Database], None]] = [_create_v1]
+MIGRATIONS: list[Callable[[Database], None]] = [_create_v1, _create_v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -122,6 +195,7 @@ class Store:
             _refuse_others(db, path)  # before anything writes: a refused file stays untouched
             _keep_private(path)
             _configure(db)
+            _register_functions(db)
             _migrate(db, path)
         except StoreError:
             connection.close()
@@ -188,10 +262,18 @@ class Store:
             )
 
     def rewind(self, session_id: int, keep_turns: int, state: dict[str, Any]) -> None:
-        """Remove the turns after `keep_turns` (a revised answer) and store the snapshot."""
+        """Remove the turns after `keep_turns` (a revised answer) and store the snapshot.
+
+        A reviewer's note on a removed turn goes too: it was about text that is gone, and
+        the next turn to get that number is another one.
+        """
         with self._writing():
             self.db.execute(
                 "DELETE FROM turns WHERE session_id = ? AND seq > ?", [session_id, keep_turns]
+            )
+            self.db.execute(
+                "DELETE FROM annotations WHERE session_id = ? AND turn > ?",
+                [session_id, keep_turns],
             )
             self.db.execute(
                 "UPDATE sessions SET state = ?, status = 'active', updated_at = ?, draft = NULL "
@@ -235,14 +317,33 @@ class Store:
         return state
 
     def sessions(
-        self, statuses: Iterable[str] | None = None, limit: int | None = None
+        self,
+        statuses: Iterable[str] | None = None,
+        limit: int | None = None,
+        *,
+        dialogue_id: str | None = None,
+        subject: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
     ) -> list[SessionInfo]:
-        """Sessions, most recently active first."""
-        sql, params = _SESSION_SQL, list[Any]()
+        """Sessions, most recently active first.
+
+        Filters: the dialogue, the subject (without case or accents, as memory compares
+        people), and the last activity (`updated_at`) at or after `since` and before `until`
+        (UTC times as stored).
+        """
+        where, params = _session_filters(dialogue_id, subject)
         wanted = list(statuses or [])
         if wanted:
-            sql += f" WHERE s.status IN ({', '.join('?' for _ in wanted)})"
+            where.append(f"s.status IN ({', '.join('?' for _ in wanted)})")
             params += wanted
+        if since is not None:
+            where.append("s.updated_at >= ?")
+            params.append(since)
+        if until is not None:
+            where.append("s.updated_at < ?")
+            params.append(until)
+        sql = _SESSION_SQL + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY s.updated_at DESC, s.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -275,8 +376,19 @@ class Store:
                 yield row["subject"], state
 
     def unfinished(self) -> list[SessionInfo]:
-        """Sessions that can be resumed: paused, or cut off while active."""
-        return self.sessions(UNFINISHED)
+        """Sessions that can be resumed: paused, or cut off while active; not an imported
+        one whose snapshot could not be rebuilt (see `resumable`)."""
+        sql = (
+            _SESSION_SQL + " WHERE s.status IN (?, ?) AND CASE WHEN json_valid(s.state) "
+            "THEN coalesce(json_extract(s.state, '$.resumable'), 1) ELSE 1 END != 0 "
+            "ORDER BY s.updated_at DESC, s.id DESC"
+        )
+        return [_session_info(row) for row in self._query(sql, list(UNFINISHED))]
+
+    def resumable(self, session_id: int) -> bool:
+        """False for an imported session whose snapshot could not be rebuilt: the engine
+        cannot go on from it, though what coach remembers is in it."""
+        return self.state(session_id).get("resumable") is not False
 
     def transcript(self, session_id: int) -> Transcript:
         info = self.session(session_id)
@@ -298,7 +410,218 @@ class Store:
             )
             for row in rows
         )
-        return Transcript(info, turns)
+        return Transcript(info, turns, tuple(self.annotations(session_id)))
+
+    # -- annotations and reviews -----------------------------------------------------------
+
+    def annotate(
+        self, session_id: int, text: str, turn: int | None = None, author: str | None = None
+    ) -> int:
+        """Keep a reviewer's note on a session, or on one turn of it; returns its id.
+
+        UsageError for a session or turn that does not exist, and for text that cannot be
+        kept (see coach/annotations.py). The turns themselves are never touched.
+        """
+        text, author = notes.clean_text(text), notes.clean_author(author)
+        with self._writing():
+            self.session(session_id)
+            if turn is not None and not self._has_turn(session_id, turn):
+                raise UsageError(
+                    f"sessie {session_id} heeft geen beurt {turn}",
+                    f"coach transcripts show {session_id} toont de beurten met hun nummers",
+                )
+            return self._insert_annotation(
+                session_id, Annotation(0, turn, text, author, self.clock())
+            )
+
+    def annotations(self, session_id: int) -> list[Annotation]:
+        """The notes on a session, in the order they were written."""
+        rows = self._query(
+            "SELECT id, turn, text, author, created_at FROM annotations WHERE session_id = ? "
+            "ORDER BY id",
+            [session_id],
+        )
+        return [
+            Annotation(row["id"], row["turn"], row["text"], row["author"], row["created_at"])
+            for row in rows
+        ]
+
+    def save_review(
+        self,
+        session_id: int,
+        rubric_id: str,
+        rubric_version: int,
+        rubric_hash: str,
+        result: dict[str, Any],
+    ) -> None:
+        """Keep the review of a session with a rubric, in one durable transaction; it
+        replaces an earlier review of that session with the same rubric."""
+        with self._writing():
+            self.session(session_id)
+            self.db.execute(
+                "INSERT INTO reviews (session_id, rubric_id, rubric_version, rubric_hash, "
+                "result, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (session_id, rubric_id) DO UPDATE SET "
+                "rubric_version = excluded.rubric_version, rubric_hash = excluded.rubric_hash, "
+                "result = excluded.result, created_at = excluded.created_at",
+                [
+                    session_id,
+                    rubric_id,
+                    rubric_version,
+                    rubric_hash,
+                    json.dumps(result, ensure_ascii=False),
+                    self.clock(),
+                ],
+            )
+
+    def reviews(self, session_id: int) -> list[dict[str, Any]]:
+        """The reviews of a session, oldest first: rubric_id, rubric_version, rubric_hash,
+        result (as it was saved) and created_at."""
+        rows = self._query(
+            "SELECT rubric_id, rubric_version, rubric_hash, result, created_at FROM reviews "
+            "WHERE session_id = ? ORDER BY created_at, id",
+            [session_id],
+        )
+        return [{**row, "result": _json_or_none(row["result"])} for row in rows]
+
+    # -- search ----------------------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        limit: int = 20,
+        *,
+        dialogue_id: str | None = None,
+        subject: str | None = None,
+    ) -> list[SearchHit]:
+        """The leader's answers that hold every word of `text`, newest first, each with a
+        snippet around the words found. UsageError if `text` has no word to look for."""
+        query = fts_query(text)
+        where, params = _session_filters(dialogue_id, subject)
+        sql = (
+            "SELECT t.id, t.session_id, t.seq, t.node, t.text, t.created_at, s.dialogue_id, "
+            "s.subject FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid "
+            "JOIN sessions s ON s.id = t.session_id WHERE turns_fts MATCH ?"
+            + "".join(f" AND {condition}" for condition in where)
+            + " ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
+        )
+        rows = self._search_query(sql, [query, *params, limit])
+        snippets = self._snippets(query, rows)
+        return [
+            SearchHit(
+                row["session_id"],
+                row["seq"],
+                row["node"],
+                row["created_at"],
+                row["dialogue_id"],
+                row["subject"],
+                row["text"],
+                snippets.get(row["id"], ((row["text"], False),)),
+            )
+            for row in rows
+        ]
+
+    def _snippets(self, query: str, rows: list[dict[str, Any]]) -> dict[int, tuple[Piece, ...]]:
+        """FTS5's snippet of each hit, only for the hits shown (not for every match)."""
+        if not rows:
+            return {}
+        markers = choose_markers(row["text"] for row in rows)
+        start, end = markers or ("", "")
+        ids = [row["id"] for row in rows]
+        sql = (
+            "SELECT rowid AS id, snippet(turns_fts, 0, ?, ?, ?, ?) AS snippet FROM turns_fts "
+            f"WHERE turns_fts MATCH ? AND rowid IN ({', '.join('?' for _ in ids)})"
+        )
+        found = self._search_query(sql, [start, end, "…", SNIPPET_TOKENS, query, *ids])
+        return {row["id"]: split_snippet(row["snippet"], markers) for row in found}
+
+    def _search_query(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.Error as exc:
+            if "fts5" in str(exc).lower():  # fts_query should prevent it; never a traceback
+                raise UsageError(
+                    "coach kan met deze zoekwoorden niet zoeken", "probeer het met minder woorden"
+                ) from None
+            raise self._read_error(exc) from None
+
+    # -- import ----------------------------------------------------------------------------
+
+    def free_session_id(self, wanted: int) -> int:
+        """`wanted` if no session has that number, else the next number after the highest."""
+        rows = list(
+            self._query(
+                "SELECT (SELECT count(*) FROM sessions WHERE id = ?) AS taken, "
+                "coalesce(max(id), 0) + 1 AS next FROM sessions",
+                [wanted],
+            )
+        )
+        return int(rows[0]["next"]) if rows[0]["taken"] else wanted
+
+    def session_with_uuid(self, session_uuid: str) -> int | None:
+        rows = list(self._query("SELECT id FROM sessions WHERE uuid = ?", [session_uuid]))
+        return int(rows[0]["id"]) if rows else None
+
+    def import_transcript(
+        self, record: Transcript, state: dict[str, Any], path: str | None = None
+    ) -> int:
+        """Store a session from another machine exactly as it was, in one transaction: its
+        uuid, fields, turns with their times, and annotations; `state` is the snapshot to
+        keep with it. Its number is kept when free (see `free_session_id`); returns it.
+        CoachError if a session with that uuid is already here."""
+        info = record.session
+        with self._writing():
+            existing = self.session_with_uuid(info.uuid)
+            if existing is not None:
+                raise CoachError(
+                    f"dit gesprek is al geïmporteerd: het staat hier als sessie {existing}",
+                    f"coach transcripts show {existing} laat het zien",
+                )
+            number = self.free_session_id(info.id)
+            self._insert_session(info, number, state, path)
+            for turn in record.turns:
+                self._insert_turn(number, turn, turn.created_at)
+            for note in record.annotations:
+                self._insert_annotation(number, note)
+        return number
+
+    def _insert_annotation(self, session_id: int, note: Annotation) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO annotations (session_id, turn, text, author, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [session_id, note.turn, note.text, note.author, note.created_at],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _insert_session(
+        self, info: SessionInfo, number: int, state: dict[str, Any], path: str | None
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO sessions (id, uuid, dialogue_id, dialogue_version, dialogue_hash, "
+            "dialogue_title, dialogue_path, subject, status, started_at, updated_at, ended_at, "
+            "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                number,
+                info.uuid,
+                info.dialogue_id,
+                info.dialogue_version,
+                info.dialogue_hash,
+                info.dialogue_title,
+                path,
+                info.subject,
+                info.status,
+                info.started_at,
+                info.updated_at,
+                info.ended_at,
+                json.dumps(state, ensure_ascii=False),
+            ],
+        )
+
+    def _has_turn(self, session_id: int, seq: int) -> bool:
+        rows = self._query(
+            "SELECT 1 FROM turns WHERE session_id = ? AND seq = ?", [session_id, seq]
+        )
+        return bool(list(rows))
 
     # -- forgetting and keeping: delete, purge, backup -------------------------------------
 
@@ -310,12 +633,13 @@ class Store:
     def delete_sessions(self, session_ids: Iterable[int]) -> bool:
         """Remove sessions for good; False if the write-ahead log could not be emptied yet.
 
-        One transaction removes their turns and their session rows, and with those rows the
-        engine snapshot (every answer, and so what coach remembers about the person) and the
-        draft. Then no copy of the text may stay behind: `secure_delete` (see `_configure`)
-        has overwritten the freed space with zeros, `_clear_search_indexes` rebuilds any
-        full-text index, and `_empty_log` checkpoints and truncates the -wal file, which
-        still holds the pages as they were before. False means another coach was reading at
+        One transaction removes their turns, a reviewer's annotations and rubric reviews,
+        and their session rows, and with those rows the engine snapshot (every answer, and
+        so what coach remembers about the person) and the draft. Then no copy of the text
+        may stay behind: `secure_delete` (see `_configure`) has overwritten the freed space
+        with zeros, `_clear_search_indexes` rebuilds the full-text index, and `_empty_log`
+        checkpoints and truncates the -wal file, which still holds the pages as they were
+        before. False means another coach was reading at
         that moment; the log is emptied when it closes. Never VACUUM here: it copies the
         whole database through a temporary file.
         """
@@ -323,7 +647,8 @@ class Store:
         if ids:
             marks = ", ".join("?" for _ in ids)
             with self._writing():
-                self.db.execute(f"DELETE FROM turns WHERE session_id IN ({marks})", ids)
+                for table in ("annotations", "reviews", "turns"):
+                    self.db.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", ids)
                 self.db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", ids)
                 self._clear_search_indexes()
         return self._empty_log()
@@ -371,10 +696,9 @@ class Store:
     def _clear_search_indexes(self) -> None:
         """Rebuild every full-text (FTS) index, so no word of deleted text stays in one.
 
-        There is no full-text search yet. When it comes, it must be an external-content
-        index over `turns` (`content="turns"`, as sqlite-utils' `enable_fts` makes it):
-        deleting rows does not take their words out of the index segments (even with
-        triggers, the old segment keeps them beside a delete marker); 'rebuild' writes the
+        `turns_fts` is an external-content index over the view `user_turns`: deleting rows
+        does not take their words out of the index segments (the delete trigger only adds
+        a delete marker beside the old segment, which keeps them); 'rebuild' writes the
         index anew from the rows that are left, and `secure_delete` zeroes the old pages.
         """
         rows = self.db.execute(
@@ -397,21 +721,24 @@ class Store:
 
     def _insert_turns(self, session_id: int, turns: Iterable[Turn], now: str) -> None:
         for turn in turns:
-            self.db.execute(
-                "INSERT INTO turns (session_id, seq, node, phase, kind, speaker, text, value, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    session_id,
-                    turn.seq,
-                    turn.node,
-                    turn.phase,
-                    turn.kind,
-                    turn.speaker,
-                    turn.text,
-                    None if turn.value is None else json.dumps(turn.value, ensure_ascii=False),
-                    now,
-                ],
-            )
+            self._insert_turn(session_id, turn, now)
+
+    def _insert_turn(self, session_id: int, turn: Turn | TranscriptTurn, now: str) -> None:
+        self.db.execute(
+            "INSERT INTO turns (session_id, seq, node, phase, kind, speaker, text, value, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                session_id,
+                turn.seq,
+                turn.node,
+                turn.phase,
+                turn.kind,
+                turn.speaker,
+                turn.text,
+                None if turn.value is None else json.dumps(turn.value, ensure_ascii=False),
+                now,
+            ],
+        )
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -425,10 +752,13 @@ class Store:
         try:
             return iter(list(self.db.query(sql, params)))
         except sqlite3.Error as exc:
-            raise StoreError(
-                f"kan de database {self.path} niet lezen ({exc})",
-                "is het bestand beschadigd? Zet het apart en start coach opnieuw",
-            ) from None
+            raise self._read_error(exc) from None
+
+    def _read_error(self, exc: sqlite3.Error) -> StoreError:
+        return StoreError(
+            f"kan de database {self.path} niet lezen ({exc})",
+            "is het bestand beschadigd? Zet het apart en start coach opnieuw",
+        )
 
 
 _SESSION_SQL = (
@@ -437,6 +767,31 @@ _SESSION_SQL = (
     "(SELECT count(*) FROM turns t WHERE t.session_id = s.id AND t.speaker = 'user' "
     "AND t.kind != 'skip') AS answers FROM sessions s"
 )
+
+
+def _session_filters(dialogue_id: str | None, subject: str | None) -> tuple[list[str], list[Any]]:
+    """SQL conditions on `sessions s` for a dialogue and a subject."""
+    where: list[str] = []
+    params: list[Any] = []
+    if dialogue_id is not None:
+        where.append("s.dialogue_id = ?")
+        params.append(dialogue_id)
+    if subject is not None:
+        where.append("coach_subject(s.subject) = ?")
+        params.append(subject_key(subject))
+    return where, params
+
+
+def subject_key(subject: str | None) -> str | None:
+    """A subject as coach.memory.same_subject compares them: lower case, no accents, single
+    spaces (`  JOËLLE ` → `joelle`)."""
+    return None if subject is None else " ".join(fold(subject).split())
+
+
+def _register_functions(db: Database) -> None:
+    """SQL functions for this connection only; never use them in the schema (views,
+    triggers, indexes), which other programs must be able to read."""
+    db.conn.create_function("coach_subject", 1, subject_key, deterministic=True)
 
 
 def _session_info(row: dict[str, Any]) -> SessionInfo:

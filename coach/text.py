@@ -118,3 +118,31 @@ def analyse(text: str) -> tuple[Token, ...]:
         )
         previous_end = found.end()
     return tuple(tokens)
+
+
+# Words that two answers share without sharing a subject: articles, pronouns, auxiliaries,
+# prepositions, conjunctions and fillers. shared() compares what is left (the content words).
+FUNCTION_WORDS = frozenset(
+    """
+    aan al alle alles als alsof altijd ander andere anders ben bij bijna binnen blijft
+    daar daarna daarom dan dat de deze die dit doe doen doet door dus echt een eens eerst
+    eigenlijk en er ergens erg even gaan gaat geen gewoon had hadden heb hebben heeft hem
+    hen het hier hij hoe hun iemand iets ik in is ja je jij jou jouw juist kan kon kunnen
+    laat laten later maar me meer mee men mensen met mij mijn misschien moet moeten na
+    naar natuurlijk nee niet niets nog nou nu of ofwel om omdat ons onze ook op over
+    precies te tegen toch toe tot u uit van veel voor vooral waar waarom wanneer want was
+    waren wat we wel welk welke werd wie wil willen word wordt worden zal ze zei zelf zich
+    zij zijn zo zou zouden zulke zodat zoals terwijl doordat hoewel toen nadat voordat
+    daardoor daarbij waardoor
+    """.split()  # noqa: SIM905 -- a block of words is easier to keep up than 140 strings
+)
+
+
+def content_words(text: str) -> dict[str, list[tuple[int, int]]]:
+    """The content words of a text by stem, each with where it occurs, in order: words of
+    three letters or more that are not function words."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for token in analyse(text):
+        if len(token.folded) >= 3 and token.folded not in FUNCTION_WORDS:
+            found.setdefault(token.stem, []).append((token.start, token.end))
+    return found

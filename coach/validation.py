@@ -1,8 +1,9 @@
 """`coach validate`: which files to check, every issue in them, and a one-line summary.
 
 A file in a `lexicons/` folder is checked as a word list, one in a `tests/` folder as a
-playthrough test file, anything else as a dialogue. A folder means its dialogues and the
-word lists and test files in its `lexicons/` and `tests/` folders.
+playthrough test file, one in a `rubrics/` folder as a rubric, anything else as a dialogue.
+A folder means its dialogues (or rubrics) and the word lists and test files in its
+`lexicons/` and `tests/` folders. Without a path: every dialogue and rubric coach finds.
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ from coach.lexicon_files import inspect_lexicon
 from coach.loader import inspect_dialogue
 
 TESTS = "tests"
+RUBRICS = "rubrics"
 
 
 def files_to_check(paths: tuple[str, ...]) -> list[Path]:
     """The files named (a folder means what is in it); all known ones if none."""
     if not paths:
-        return [path for folder in catalog.search_dirs() for path in _folder(folder)]
+        from coach.rubric_files import rubric_dirs
+
+        folders = catalog.search_dirs() + rubric_dirs()
+        return [path for folder in folders for path in _folder(folder)]
     files: list[Path] = []
     for name in paths:
         path = Path(name)
@@ -85,6 +90,10 @@ def inspect(path: Path) -> list[Issue]:
     name = catalog.display(path)
     if path.parent.name == LEXICONS:
         return inspect_lexicon(path, name).issues
+    if path.parent.name == RUBRICS:
+        from coach.rubric_files import inspect_rubric
+
+        return inspect_rubric(path, name).issues
     if path.parent.name == TESTS:
         from coach.playtest import read_play_file
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,11 @@ from coach.loader import load_dialogue_text
 from coach.model import Dialogue
 
 REPO = Path(__file__).resolve().parent.parent
+
+# A second guard besides the COACH_HOME of every test: a program started without COACH_HOME
+# (a test of the default folder, a child process given a fresh environment) finds its
+# default data folder in here, never in the user's own ~/.local/share/coach.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="coach-tests-xdg-")
 
 
 @pytest.fixture(autouse=True)

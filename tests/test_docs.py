@@ -104,6 +104,7 @@ def test_the_guide_names_every_issue_code() -> None:
             "lexicon_files",
             "playtest",
             "wording",
+            "rubric_files",
         )
     )
     codes = set(re.findall(r'"([A-Z]{2,}(?:_[A-Z0-9]+)*)"', sources))
@@ -153,8 +154,8 @@ def test_the_guides_fragments_use_only_known_keys() -> None:
         if isinstance(data, list):  # a list of probes
             data = {"x": {"probes": data}}
         assert isinstance(data, dict), block
-        if "cases" in data or "words" in data:
-            continue  # a test file or a lexicon: checked by their own tests
+        if "cases" in data or "words" in data or "criteria" in data:
+            continue  # a test file, a lexicon or a rubric: checked by their own tests
         # A fragment either starts at the top of a file or lists nodes by their ids.
         top = data if set(data) & set(schema["properties"]) else {"nodes": data}
         for key in _keys(top, skip={"nodes", "with", "labels"}):
@@ -173,3 +174,20 @@ def _keys(data: object, skip: set[str]) -> Iterator[str]:
     elif isinstance(data, list):
         for item in data:
             yield from _keys(item, skip)
+
+
+def test_the_guides_rubric_example_loads_for_its_example_dialogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.rubric_files import inspect_rubric
+
+    guide = (REPO / "docs" / "authoring.md").read_text("utf-8")
+    dialogue = code_blocks(guide, "yaml")[0]
+    rubric = next(block for block in code_blocks(guide, "yaml") if "criteria:" in block)
+    (tmp_path / "dialogues").mkdir()
+    (tmp_path / "dialogues" / "terugblik.yaml").write_text(dialogue, encoding="utf-8")
+    (tmp_path / "rubrics").mkdir()
+    path = tmp_path / "rubrics" / "terugblik.yaml"
+    path.write_text(rubric, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert inspect_rubric(path).issues == []

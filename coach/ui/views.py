@@ -1,7 +1,9 @@
-"""Read-only screens: the list of conversations, the list of sessions, one transcript."""
+"""Read-only screens: the list of conversations, the list of sessions, one transcript,
+search results."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich.console import Console, Group, RenderableType
@@ -10,7 +12,8 @@ from rich.text import Text
 
 from coach.catalog import Entry
 from coach.export import STATUS_NL
-from coach.model import Dialogue, SessionInfo, Transcript
+from coach.model import Annotation, Dialogue, SessionInfo, Transcript
+from coach.search import SearchHit
 from coach.timefmt import local_time
 from coach.visible import visible
 
@@ -107,21 +110,27 @@ def transcript(console: Console, record: Transcript) -> None:
         )
     )
     console.print()
+    overall = [note for note in record.annotations if note.turn is None]
+    if overall:
+        console.print(Group(*(_note(note) for note in overall)))
+        console.print()
     grid = Table.grid(padding=(0, 2, 1, 0))
+    grid.add_column(no_wrap=True, justify="right", style="dim")  # the turn's number (--turn)
     grid.add_column(no_wrap=True)
     grid.add_column()
     phase: str | None = None
     for turn in record.turns:
         if turn.phase and turn.phase != phase:
             phase = turn.phase
-            grid.add_row(Text(visible(phase[:1].upper() + phase[1:]), style="bold cyan"), "")
+            grid.add_row("", Text(visible(phase[:1].upper() + phase[1:]), style="bold cyan"), "")
+        notes = [_note(note) for note in record.annotations if note.turn == turn.seq]
         if turn.speaker == "user":
             said = (
                 Text("(overgeslagen)", style="dim")
                 if turn.kind == "skip"
                 else Text(visible(turn.text))
             )
-            grid.add_row(Text("jij", style="green"), said)
+            grid.add_row(str(turn.seq), Text("jij", style="green"), Group(said, *notes))
             continue
         label = Text("coach", style="cyan")
         text = Text(visible(turn.text.strip()))
@@ -137,5 +146,44 @@ def transcript(console: Console, record: Transcript) -> None:
             for label_text, text in turn.value["card"]:
                 card.add_row(visible(str(label_text)), Text(visible(str(text).strip())))
             body = Group(body, Text(""), card)
-        grid.add_row(label, body)
+        grid.add_row(str(turn.seq), label, Group(body, *notes))
     console.print(grid)
+
+
+def _note(note: Annotation) -> Text:
+    """A reviewer's note, marked so it is never taken for what the leader or coach said."""
+    about = f"door {visible(note.author)}, " if note.author else ""
+    return Text.assemble(
+        ("✎ opmerking", "bold magenta"),
+        (f" ({about}{local_time(note.created_at)}): ", "magenta"),
+        (visible(note.text), "magenta"),
+    )
+
+
+def search_results(console: Console, hits: Sequence[SearchHit], limit: int) -> None:
+    """Each answer found: where it is (session, date, dialogue, person, node), and the part
+    around the words found, those highlighted."""
+    for hit in hits:
+        head = Text.assemble(
+            (f"Sessie {hit.session_id}", "bold cyan"),
+            f" · {local_time(hit.created_at)} · {visible(hit.dialogue_id)}",
+        )
+        if hit.subject:
+            head.append(f" · met {visible(hit.subject)}")
+        head.append(f" · {visible(hit.node)} (beurt {hit.seq})", style="dim")
+        snippet = Text("  ")
+        for piece, found in hit.snippet:
+            snippet.append(_one_line(visible(piece)), style="bold reverse" if found else "")
+        console.print(head)
+        console.print(snippet)
+        console.print()
+    count = f"{len(hits)} {'antwoord' if len(hits) == 1 else 'antwoorden'} gevonden"
+    if len(hits) == limit:
+        count += f": de nieuwste {limit}; meer met --limit"
+    console.print(Text(count + ".", style="dim"))
+
+
+def _one_line(text: str) -> str:
+    # Only spaces, tabs and line breaks are folded, as in app._shorten: other characters
+    # that split lines have been made visible already.
+    return re.sub(r"[ \t\n]+", " ", text)

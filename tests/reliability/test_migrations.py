@@ -2,9 +2,10 @@
 
 tests/reliability/fixtures/ holds a database for every schema version (`PRAGMA
 user_version`) a coach has written: version 0 as an empty file and as a SQLite file without
-tables, and version 1, the current one, made by the store's own code with a finished, a
-paused (with a half-typed draft) and a stopped session, its rows frozen in `v1-coach.json`.
-Each fixture migrates to the current version with the same schema as a new database, its
+tables, and versions 1 and 2, made by the store's own code with a finished, a paused (with
+a half-typed draft) and a stopped session, their rows frozen in `vN-coach.json`; version 2
+(annotations, reviews, full-text search; the current one) also with two annotations and a
+review on the finished session. Each fixture migrates to the current version with the same schema as a new database, its
 rows intact; opening again changes nothing, not even a byte; a failing migration leaves the
 old version; a newer version or another program's file is refused and left byte for byte.
 When MIGRATIONS grows, make_fixtures.py freezes the version before the change.
@@ -157,6 +158,24 @@ def test_the_migrated_sessions_work_as_before(
     assert resumed.code == 0, resumed.err
     assert run_cli("run", "buiv", input="Sam\n").code == 0
     assert "Sam" in run_cli("transcripts", "list").out
+
+
+def test_version_1_answers_are_indexed_for_search_when_it_migrates(coach_home: Path) -> None:
+    """Version 2 added full-text search: the migration indexes what was already there."""
+    install(FIXTURES / "v1-coach.db", coach_home)
+    store = Store.open(coach_home)
+    try:
+        irritated = [hit.session_id for hit in store.search("geirriteerd")]
+        rosters = [(hit.session_id, hit.text) for hit in store.search("ROOSTERS")]
+        coach_turns = store.search("beleven")  # words of the coach's questions: not indexed
+        # FTS5 checks the index against the answers it should hold; raises if they differ.
+        store.db.execute("INSERT INTO turns_fts (turns_fts, rank) VALUES ('integrity-check', 1)")
+        notes = [store.annotations(info.id) + store.reviews(info.id) for info in store.sessions()]
+    finally:
+        store.close()
+    assert irritated == [1]
+    assert rosters == [(2, "de roosters «van» {ander} [bold]x[/bold] \t ✓")]
+    assert coach_turns == [] and notes == [[], [], []]
 
 
 def test_a_migration_that_fails_leaves_the_database_at_its_old_version(

@@ -32,7 +32,6 @@ from typing import Any
 
 import pexpect
 import pytest
-from sqlite_utils import Database
 
 from coach.store import Store
 from reliability.store_harness import (
@@ -241,8 +240,8 @@ def test_answers_never_reach_argv_the_environment_logs_or_temporary_files(
 def test_no_command_that_reads_or_writes_answers_uses_temporary_files(
     tmp_path: Path, canary: Canary
 ) -> None:
-    """Reading, exporting, backing up, deleting, and `coach test --from-transcript`, which
-    once checked a new test case in a temporary file."""
+    """Reading, searching, annotating, exporting, importing, backing up, deleting, and
+    `coach test --from-transcript`, which once checked a new test case in a temporary file."""
     home, temp, work = tmp_path / "coach", tmp_path / "tmp", tmp_path / "werk"
     temp.mkdir()
     shutil.copytree(REPO / "dialogues", work / "dialogues")
@@ -250,13 +249,17 @@ def test_no_command_that_reads_or_writes_answers_uses_temporary_files(
     assert first.returncode == 0, first.stderr
     commands = [
         ["transcripts", "list"],
+        ["transcripts", "list", "--met", "paul", "--sinds", "2000-01-01"],
+        ["annotate", "1", "--turn", "3", "Een opmerking."],
         ["transcripts", "show", "1"],
+        ["transcripts", "search", canary.text],
         ["transcripts", "export", "1", "--format", "md"],
         ["transcripts", "export", "1", "-o", str(tmp_path / "export.json")],
         ["transcripts", "backup", str(tmp_path / "backup.db")],
         ["test", "--from-transcript", "1"],
         ["transcripts", "purge", "--older-than", "1d", "--ja"],
         ["transcripts", "delete", "1", "--ja"],
+        ["transcripts", "import", str(tmp_path / "export.json")],
     ]
     for args in commands:
         done = subprocess.run(
@@ -420,27 +423,58 @@ def test_purge_needs_a_duration_it_understands(coach_home: Path, run_cli: Run, a
     assert "180d (dagen), 26w (weken), 6m (maanden)" in result.err
 
 
-def test_deleting_clears_a_full_text_index(coach_home: Path, run_cli: Run) -> None:
-    """There is no full-text search yet; when one comes as an index over the turns,
-    delete must leave no word of the deleted text in it (its segments keep them)."""
-    canary, other = Canary.new(), Canary.new()
-    assert run_cli("run", "buiv", input=buiv_answers("Paul", canary)).code == 0
-    assert run_cli("run", "buiv", input=buiv_answers("Marie", other)).code == 0
-    db = Database(sqlite3.connect(coach_home / "coach.db"))
-    db["turns"].enable_fts(["text"], create_triggers=True)  # kept in step on every change
-    db.close()
+def test_deleting_clears_the_full_text_index(coach_home: Path, run_cli: Run) -> None:
+    """The search index (turns_fts) keeps the words of every answer; its segments keep them
+    after the rows are gone, unless delete rebuilds it. Both delete and purge do."""
+    canary, other, old = Canary.new(), Canary.new(), Canary.new()
+    for person, bird in (("Paul", canary), ("Marie", other), ("Sam", old)):
+        assert run_cli("run", "buiv", input=buiv_answers(person, bird)).code == 0
 
     def found(word: str) -> int:
         sql = "SELECT count(*) FROM turns_fts WHERE turns_fts MATCH ?"
         return int(query(coach_home, sql, [f'"{word}"'])[0][0])
 
-    assert found(canary.text) and found(other.text)
+    assert found(canary.text) and found(other.text) and found(old.text)
+    assert canary.text in run_cli("transcripts", "search", canary.text).out
     with another_window(coach_home):
         assert run_cli("transcripts", "delete", "1", "--ja").code == 0
         assert found(canary.text) == 0 and found(other.text) > 0
         assert traces(coach_home, canary.tail) == []
+        assert "Niets gevonden" in run_cli("transcripts", "search", canary.text).out
         assert run_cli("transcripts", "delete", "--met", "marie", "--ja").code == 0
         assert traces(coach_home, other.tail) == []
+        query(coach_home, "UPDATE sessions SET updated_at = ? WHERE id = 3", [days_ago(400)])
+        assert run_cli("transcripts", "purge", "--older-than", "1j", "--ja").code == 0
+        assert traces(coach_home, old.tail) == [] and found(old.text) == 0
+    integrity = "INSERT INTO turns_fts (turns_fts, rank) VALUES ('integrity-check', 1)"
+    query(coach_home, integrity)  # raises if the index and the answers disagree
+
+
+@pytest.mark.parametrize("how", ["delete", "delete --met", "purge"])
+def test_deleting_removes_a_reviewers_annotations_and_reviews(
+    coach_home: Path, run_cli: Run, how: str
+) -> None:
+    answer, note, review = Canary.new(), Canary.new(), Canary.new()
+    assert run_cli("run", "buiv", input=buiv_answers("Paul", answer)).code == 0
+    assert run_cli("annotate", "1", "--turn", "7", f"Goed gezien {note.text}").code == 0
+    store = Store.open(coach_home)
+    store.save_review(1, "buiv-basis", 1, "0" * 64, {"tip": f"Vraag door {review.text}"})
+    store.close()
+    with another_window(coach_home):
+        for bird in (answer, note, review):
+            assert traces(coach_home, bird.tail), bird
+        if how == "purge":
+            query(coach_home, "UPDATE sessions SET updated_at = ?", [days_ago(400)])
+            result = run_cli("transcripts", "purge", "--older-than", "1j", "--ja")
+        elif how == "delete":
+            result = run_cli("transcripts", "delete", "1", "--ja")
+        else:
+            result = run_cli("transcripts", "delete", "--met", "paul", "--ja")
+        assert result.code == 0, result.err
+        for bird in (answer, note, review):
+            assert traces(coach_home, bird.tail) == [], bird
+    for table in ("annotations", "reviews", "turns", "sessions"):
+        assert query(coach_home, f"SELECT count(*) FROM {table}") == [(0,)], table
 
 
 def test_deleting_asks_first_and_without_a_terminal_needs_ja(

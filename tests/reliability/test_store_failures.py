@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+import coach.store
 from coach.store import Store
 from reliability.store_harness import (
     FULL_DISK,
@@ -343,9 +344,12 @@ def test_a_locked_database_in_the_real_program(saved: Path, canary: Canary) -> N
 def test_after_a_failure_the_same_database_works_again(
     saved: Path, run_cli: Run, canary: Canary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    healthy = coach.store._configure
     full_disk(monkeypatch)
     assert run_cli("resume", input=long_answer(canary)).code == 1
-    monkeypatch.undo()
+    # Only the disk gets its space back: monkeypatch.undo() would also take away this
+    # test's COACH_HOME, and the resume would go to another data folder.
+    monkeypatch.setattr(coach.store, "_configure", healthy)
     result = run_cli("resume", input=long_answer(canary))
     assert result.code == 0, result.err
     assert any(canary.text in text for text in answers_in(saved))
