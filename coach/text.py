@@ -133,7 +133,8 @@ FUNCTION_WORDS = frozenset(
     precies te tegen toch toe tot u uit van veel voor vooral waar waarom wanneer want was
     waren wat we wel welk welke werd wie wil willen word wordt worden zal ze zei zelf zich
     zij zijn zo zou zouden zulke zodat zoals terwijl doordat hoewel toen nadat voordat
-    daardoor daarbij waardoor
+    daardoor daarbij waardoor haar jullie wij elkaar zichzelf mezelf jezelf niemand heel
+    zeer alleen kun kunt wilt mag mogen zullen hebt bent
     """.split()  # noqa: SIM905 -- a block of words is easier to keep up than 140 strings
 )
 

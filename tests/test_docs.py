@@ -191,3 +191,15 @@ def test_the_guides_rubric_example_loads_for_its_example_dialogue(
     path.write_text(rubric, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert inspect_rubric(path).issues == []
+
+
+def test_the_readmes_review_example_is_what_review_prints(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "92")
+    examples = sorted((REPO / "transcripts").glob("*.json"))
+    assert run_cli("transcripts", "import", *map(str, examples)).code == 0
+    shown = [line.rstrip() for line in run_cli("review", "1").out.splitlines()]
+    sample = next(block for block in code_blocks(README, "text") if "Review van sessie 1" in block)
+    expected = sample.rstrip("\n").splitlines()
+    assert shown[: len(expected)] == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from coach.model import Annotation, Transcript
@@ -15,6 +16,7 @@ from coach.visible import visible
 
 MARK = "bold yellow underline"  # the words that show a level
 IN_THE_WAY = "bold red underline"  # the words that kept a higher level away
+LABEL_WIDTH = len("  voor 2 nodig:")  # one column for every criterion: the texts line up
 
 
 def highlighted(text: str, evidence: Iterable[Evidence]) -> Text:
@@ -70,7 +72,7 @@ def show_review(console: Console, result: Review, record: Transcript) -> None:
         console.print()
         console.print(Text("Opmerkingen van de begeleider", style="bold"))
         for note in rest:
-            console.print(_note(note, record))
+            console.print(Text("✎ ", style="magenta") + _note(note, record))
 
 
 def _criterion(console: Console, item: CriterionReview, notes: Sequence[Annotation]) -> None:
@@ -79,40 +81,29 @@ def _criterion(console: Console, item: CriterionReview, notes: Sequence[Annotati
     line.append(f"  {item.level.level} van {criterion.top}", style="bold")
     line.append(f" · {visible(item.level.label)}")
     console.print(line)
-    if item.answer is not None:
-        if item.answer:
-            body = highlighted(
-                item.answer, [e for e in item.evidence if e.answer == criterion.answer]
-            )
-            console.print(Text("  › ", style="dim") + _indented(body))
-        else:
-            console.print(Text("  › (niet beantwoord)", style="dim"))
+    # Label and text side by side: a long answer wraps under itself, not under the label.
+    rows = Table.grid(padding=(0, 1, 0, 0))
+    rows.add_column(no_wrap=True, min_width=LABEL_WIDTH)
+    rows.add_column()
+    if item.answer:
+        mine = [found for found in item.evidence if found.answer == criterion.answer]
+        rows.add_row(Text("  ›", style="dim"), highlighted(item.answer, mine))
+    elif item.answer is not None:
+        rows.add_row(Text("  ›", style="dim"), Text("(niet beantwoord)", style="dim"))
     for title, supports, words in grouped(item.evidence):
-        label = "gevonden" if supports else "in de weg"
-        row = Text(f"  {label}: ", style="dim")
-        row.append(
+        shown = Text(
             ", ".join(visible(word) for word in words), style=MARK if supports else IN_THE_WAY
         )
-        row.append(f" ({visible(title)})", style="dim")
-        console.print(row)
+        shown.append(f" ({visible(title)})", style="dim")
+        rows.add_row(Text("  gevonden:" if supports else "  in de weg:", style="dim"), shown)
     for lacking in item.lacking:
-        console.print(Text(f"  voor {item.next_level} nodig: {visible(lacking)}", style="dim"))
+        rows.add_row(Text(f"  voor {item.next_level} nodig:", style="dim"), Text(visible(lacking)))
     if item.tip:
-        console.print(Text("  tip: ", style="green") + Text(visible(item.tip)))
+        rows.add_row(Text("  tip:", style="green"), Text(visible(item.tip)))
     for note in notes:
-        console.print(Text("  ") + _note(note, None))
+        rows.add_row(Text("  ✎", style="magenta"), _note(note, None))
+    console.print(rows)
     console.print()
-
-
-def _indented(text: Text) -> Text:
-    """Continuation lines of a multi-line answer line up under its first line."""
-    lines = text.split("\n")
-    out = Text()
-    for index, line in enumerate(lines):
-        if index:
-            out.append("\n    ")
-        out.append_text(line)
-    return out
 
 
 def _notes_for(item: CriterionReview, record: Transcript) -> list[Annotation]:
@@ -133,6 +124,6 @@ def _belongs_anywhere(note: Annotation, result: Review, record: Transcript) -> b
 def _note(note: Annotation, record: Transcript | None) -> Text:
     where = f" bij beurt {note.turn}" if note.turn is not None and record is not None else ""
     who = f" door {visible(note.author)}" if note.author else ""
-    text = Text(f"✎ opmerking{who}{where} ({local_time(note.created_at)}): ", style="magenta")
+    text = Text(f"opmerking{who}{where} ({local_time(note.created_at)}): ", style="magenta")
     text.append(visible(note.text))
     return text
