@@ -205,7 +205,14 @@ def child_env(home: Path) -> dict[str, str]:
         if not key.startswith(("COACH_", "PYTHON")) and key not in ("COLUMNS", "LINES")
     }
     env.update({"COACH_HOME": str(home), "NO_COLOR": "1", "LANG": "C.UTF-8"})
+    if "COACH_CACHE" in os.environ:  # run.py keeps checked dialogues in its work folder
+        env["COACH_CACHE"] = os.environ["COACH_CACHE"]
     return env
+
+
+def without_cache(command: Command) -> Command:
+    """The same command with coach's cache of checked dialogues off: a cold start."""
+    return Command(command.argv, command.cwd, {**command.env, "COACH_CACHE": "off"})
 
 
 def coach_argv(*args: str) -> list[str]:

@@ -119,9 +119,9 @@ def _coach_rows(ctx: Context) -> list[Row]:
         ),
         Row(
             SECTION,
-            "coach: load + check YAML, again (warm)",
+            "coach: load + check YAML, again (cached)",
             load,
-            note="coach has no compiled form: every start does the first-load work",
+            note="from the cache of checked dialogues: the file hashed, the entry unpickled",
         ),
         _step_row("coach: Engine.answer", steps, times.steps_per_playthrough),
         Row(

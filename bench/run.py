@@ -8,12 +8,13 @@ It builds its own data in a temporary folder (synthetic dialogues of 100, 1,000 
 nodes; stores of 1,000 and 100,000 sessions of 30 turns), prints a table, and writes it as
 JSON to bench/results/latest.json. Start-up figures are fresh processes of the `coach` entry
 point beside the running Python, with their ratio to bare Python start. Not part of the
-test suite; nothing here changes coach or ~/.local/share/coach.
+test suite; nothing here changes coach, ~/.local/share/coach or ~/.cache/coach.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -79,6 +80,9 @@ def main(argv: list[str]) -> int:
     repeat = options.repeat or (3 if options.quick else 10)
     work = options.keep_data or Path(tempfile.mkdtemp(prefix="coach-bench-"))
     ctx = Context(work.resolve(), repeat, options.quick, options.fts_triggers)
+    # coach's cache of checked dialogues, for this process and every one it starts: in the
+    # work folder, never the user's own ~/.cache/coach.
+    os.environ["COACH_CACHE"] = str(ctx.work / "cache")
     started = time.perf_counter()
     try:
         rows = run_parts(ctx, options.only or list(PARTS))

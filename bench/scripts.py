@@ -17,7 +17,7 @@ from pathlib import Path
 
 import synth
 from context import SIZES, Context
-from measure import Row, Stats, ms, time_command, time_until_output
+from measure import Row, Stats, ms, time_command, time_until_output, without_cache
 
 SECTION = "Part 3 · Big scripts"
 PHASES_SECTION = "Part 3 · Where a 10,000-node load goes (caps lifted, fresh process)"
@@ -30,7 +30,7 @@ def write_dialogues(ctx: Context) -> dict[int, Path]:
 
 def rows(ctx: Context, files: dict[int, Path]) -> list[Row]:
     out = [_validate_row(ctx, nodes, path) for nodes, path in files.items()]
-    out += [_run_row(ctx, nodes, path) for nodes, path in files.items()]
+    out += [row for nodes, path in files.items() for row in _run_rows(ctx, nodes, path)]
     loads = {nodes: _worker_loads(ctx, path) for nodes, path in files.items()}
     out += [_load_row(nodes, phases) for nodes, phases in loads.items()]
     out.append(_growth_row(loads))
@@ -48,7 +48,7 @@ def rows(ctx: Context, files: dict[int, Path]) -> list[Row]:
 
 
 def _validate_row(ctx: Context, nodes: int, path: Path) -> Row:
-    command = ctx.coach("validate", "--strict", str(path))
+    command = without_cache(ctx.coach("validate", "--strict", str(path)))
     result = command.run()
     stats, code = time_command(command, ctx.heavy if nodes >= 1_000 else ctx.repeat)
     refused = code != 0
@@ -65,23 +65,32 @@ def _validate_row(ctx: Context, nodes: int, path: Path) -> Row:
     )
 
 
-def _run_row(ctx: Context, nodes: int, path: Path) -> Row:
-    command = ctx.coach("run", str(path))
-    what = f"coach run, {nodes:,} nodes → first question"
+def _run_rows(ctx: Context, nodes: int, path: Path) -> list[Row]:
+    """To the first question: cold (cache off), then cached (after one start filled it)."""
     limit = nodes == max(SIZES)
-    target = "≤ 10× (cached)" if limit else ""
-    try:
-        stats = time_until_output(command, synth.FIRST_QUESTION, ctx.heavy)
-    except RuntimeError:
-        result = command.run()
-        stats, _ = time_command(command, ctx.heavy)
-        note = "REFUSED: " + _refusal(ctx, result.stdout + result.stderr)
-        return Row(
-            SECTION, what, stats, ctx.ratio(stats.median), target, False if limit else None, note
-        )
-    ratio = ctx.ratio(stats.median)
-    note = "coach keeps no cache: every start reads and checks the whole file"
-    return Row(SECTION, what, stats, ratio, target, ratio <= 10 if limit else None, note)
+    cold = without_cache(ctx.coach("run", str(path)))
+    cached = ctx.coach("run", str(path))
+    out = []
+    for command, how, target, note in (
+        (cold, "cold", "", "cache off: every start reads and checks the whole file"),
+        (cached, "cached", "≤ 10×" if limit else "", "from the cache of checked dialogues"),
+    ):
+        what = f"coach run, {nodes:,} nodes → first question ({how})"
+        try:
+            if command is cached:
+                time_until_output(command, synth.FIRST_QUESTION, 1)  # fills the cache
+            stats = time_until_output(command, synth.FIRST_QUESTION, ctx.heavy)
+        except RuntimeError:
+            result = command.run()
+            stats, _ = time_command(command, ctx.heavy)
+            note = "REFUSED: " + _refusal(ctx, result.stdout + result.stderr)
+            met = False if limit and target else None
+            out.append(Row(SECTION, what, stats, ctx.ratio(stats.median), target, met, note))
+            continue
+        ratio = ctx.ratio(stats.median)
+        met = ratio <= 10 if limit and target else None
+        out.append(Row(SECTION, what, stats, ratio, target, met, note))
+    return out
 
 
 def _worker_loads(ctx: Context, path: Path) -> list[dict[str, float]]:

@@ -53,6 +53,7 @@ def rows(ctx: Context) -> list[Row]:
             "in a pseudo-terminal: prompt-toolkit is loaded before the question shows",
         )
     )
+    ctx.coach("list").run()  # every shipped dialogue in the cache, as after a first use
     stats, code = time_command(ctx.coach("list"), ctx.repeat)
     out.append(
         Row(
@@ -60,7 +61,7 @@ def rows(ctx: Context) -> list[Row]:
             "coach list",
             stats,
             ctx.ratio(stats.median),
-            note="loads and checks every shipped dialogue" + _exit_note(code),
+            note="every shipped dialogue, from the cache of checked dialogues" + _exit_note(code),
         )
     )
     out += _dependency_rows(ctx)

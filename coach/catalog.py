@@ -18,11 +18,12 @@ from coach.shipped import shipped_dir
 SUFFIXES = (".yaml", ".yml")
 
 
-def search_dirs() -> list[Path]:
-    """Where dialogues are looked for, first match first."""
+def search_dirs(missing: bool = False) -> list[Path]:
+    """Where dialogues are looked for, first match first. With `missing`, `./dialogues` is
+    there even when it does not exist (yet): a file put there later would be found first."""
     dirs = []
     local = Path.cwd() / "dialogues"
-    if local.is_dir():
+    if missing or local.is_dir():
         dirs.append(local)
     shipped = shipped_dir()
     if not any(_same(shipped, d) for d in dirs):

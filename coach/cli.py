@@ -14,7 +14,9 @@ from typing import Any, NoReturn
 
 import click
 
-from coach import __version__, app, catalog, click_nl
+# app, catalog and what they bring (the engine, the store, the loader, jsonschema) are
+# imported by the commands that use them: `coach --help` does not pay for them (bench/).
+from coach import __version__, click_nl
 from coach.cli_common import DutchGroup, home_of
 from coach.cli_progress import progress_command
 from coach.cli_review import review_command
@@ -52,6 +54,8 @@ def cli(ctx: click.Context, home: str | None, traceback: bool) -> None:
       coach resume                 verder met je laatste gepauzeerde gesprek
     """
     if ctx.invoked_subcommand is None:
+        from coach import app
+
         ctx.exit(app.menu(_home(ctx)))
 
 
@@ -63,6 +67,7 @@ def list_command() -> None:
     Voorbeeld:
       coach list
     """
+    from coach import catalog
     from coach.ui.terminal import make_console
     from coach.ui.views import dialogue_list
 
@@ -100,6 +105,8 @@ def run_command(ctx: click.Context, name: str, subject: str | None) -> None:
             raise UsageError("--met verwacht een naam of rol van hoogstens 80 tekens")
         if any("\ud800" <= char <= "\udfff" for char in subject):  # bytes that were no UTF-8
             raise UsageError("--met bevat tekens die geen UTF-8 zijn", "typ de naam opnieuw")
+    from coach import app
+
     ctx.exit(app.run(_home(ctx), name, subject))
 
 
@@ -116,6 +123,8 @@ def resume_command(ctx: click.Context, session: str | None) -> None:
       coach resume
       coach resume 12
     """
+    from coach import app
+
     ctx.exit(app.resume(_home(ctx), session))
 
 
@@ -222,6 +231,7 @@ def play_command(ctx: click.Context, path: str, subject: str | None) -> None:
       coach play dialogues/mijn-gesprek.yaml --met Sam
       coach play dialogues/mijn-gesprek.yaml < antwoorden.txt
     """
+    from coach import catalog
     from coach.lexicon_files import FOLDER as LEXICONS
     from coach.ui.terminal import make_console
     from coach.validation import TESTS, validate
@@ -306,6 +316,8 @@ def test_command(ctx: click.Context, paths: tuple[str, ...], session: str | None
         ctx.exit(0 if run_tests(paths, console.print) else 1)
     if paths:
         raise UsageError("--from-transcript gaat niet samen met een PAD")
+    from coach import app
+
     number = app.session_number(session)
     store = app.existing_store(_home(ctx))
     if store is None:
@@ -343,6 +355,7 @@ def graph_command(name: str, fmt: str) -> None:
       coach graph dialogues/mijn-gesprek.yaml
       coach graph buiv --format dot | dot -Tpng -o buiv.png
     """
+    from coach import catalog
     from coach.graph import to_dot, to_mermaid
 
     dialogue, _ = catalog.load(name)
@@ -430,6 +443,8 @@ def transcripts_list(
     if filters["since"] and filters["until"] and filters["since"] >= filters["until"]:
         raise UsageError("--sinds ligt na --tot", "zet de vroegste datum bij --sinds")
     console = make_console()
+    from coach import app
+
     store = app.existing_store(_home(ctx))
     sessions, stored = [], False
     if store is not None:
@@ -459,6 +474,7 @@ def transcripts_show(ctx: click.Context, session: str) -> None:
     Voorbeeld:
       coach transcripts show 12
     """
+    from coach import app
     from coach.ui.terminal import make_console
     from coach.ui.views import transcript
 
@@ -503,6 +519,7 @@ def transcripts_export(
       coach transcripts export 12 --format md --output gesprek.md
       coach transcripts export 12 --format md --redact
     """
+    from coach import app
     from coach.export import to_json, to_markdown, write_private
 
     record = app.transcript(_home(ctx), session)
@@ -533,6 +550,8 @@ def _subject_answer(dialogue_path: str | None, dialogue_id: str) -> str | None:
     for name in (dialogue_path, dialogue_id):
         if name:
             with contextlib.suppress(CoachError, OSError):
+                from coach import catalog
+
                 return catalog.load(name)[0].subject
     return None
 
@@ -583,6 +602,8 @@ def transcripts_delete(
             "geef een SESSIE of --met WIE (één van de twee)",
             "coach transcripts list toont je gesprekken, met hun nummers en met wie ze zijn",
         )
+    from coach import app
+
     number = app.session_number(session) if session is not None else 0
     who = " ".join((subject or "").split())
     store = app.existing_store(_home(ctx))
@@ -657,6 +678,8 @@ def transcripts_purge(ctx: click.Context, age: str, yes: bool) -> None:
         f"Er zijn geen gesprekken die je langer dan {described} niet hebt aangeraakt; "
         "er is niets verwijderd."
     )
+    from coach import app
+
     store = app.existing_store(_home(ctx))
     if store is None:
         click.echo(nothing)
@@ -705,6 +728,8 @@ def transcripts_backup(ctx: click.Context, target: str, force: bool) -> None:
     path = Path(target)
     if path.is_dir():
         path = path / f"coach-backup-{date.today().isoformat()}.db"
+    from coach import app
+
     store = app.existing_store(_home(ctx))
     if store is None:
         raise UsageError("er zijn nog geen gesprekken bewaard", "er is niets om te bewaren")

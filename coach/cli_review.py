@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from coach import app
 from coach.cli_common import DutchCommand, home_of
 from coach.errors import UsageError
-from coach.rubric import Rubric
-from coach.rubric_files import find_rubric, load_rubric, rubric_paths, rubrics_for
+
+if TYPE_CHECKING:
+    from coach.rubric import Rubric
 
 
 @click.command("review", cls=DutchCommand)
@@ -46,6 +47,7 @@ def review_command(ctx: click.Context, session: str, rubric_name: str | None, fm
       coach review 12 --format md > review.md
       coach review 12 --rubric rubrics/mijn-rubric.yaml
     """
+    from coach import app
     from coach.export import session_fields
     from coach.review import review, to_dict
 
@@ -79,6 +81,8 @@ def review_command(ctx: click.Context, session: str, rubric_name: str | None, fm
 
 
 def _rubric(name: str | None, dialogue_id: str) -> Rubric:
+    from coach.rubric_files import find_rubric, load_rubric, rubric_paths, rubrics_for
+
     if name is not None:
         path = find_rubric(name)
         rubric = load_rubric(path, str(path))
@@ -103,6 +107,8 @@ def _rubric(name: str | None, dialogue_id: str) -> Rubric:
 
 
 def _known_hint(dialogue_id: str) -> str:
+    from coach.rubric_files import rubric_paths
+
     names = [path.stem for path in rubric_paths()]
     if not names:
         return "er zijn nog geen rubrics; zie docs/authoring.md om er een te schrijven"
@@ -110,6 +116,8 @@ def _known_hint(dialogue_id: str) -> str:
 
 
 def _keep(home: Path, session_id: int, rubric: Rubric, data: dict[str, object]) -> None:
+    from coach import app
+
     store = app.existing_store(home)
     if store is None:
         return

@@ -17,10 +17,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach import app
 from coach.cli_common import DutchCommand, home_of
 from coach.errors import CoachError, UsageError
-from coach.export import STATUS_NL
 from coach.search import SearchHit, fts_query
 from coach.visible import UNSAFE, visible
 
@@ -98,7 +96,9 @@ def search_command(
     (geirriteerd vindt geïrriteerd). Een * achter een woord vindt ook de woorden die zo
     beginnen ('irrit*' vindt irritatie en irritant; de aanhalingstekens houden de * bij je
     shell weg). Per antwoord zie je de sessie, de datum,
-    het gesprek, met wie, de vraag (node), en het stuk rond de gevonden woorden.
+    het gesprek, met wie, de vraag (node), en het stuk rond de gevonden woorden. De
+    volgorde is die van het moment waarop elk antwoord werd gegeven, het nieuwste
+    eerst, ook in ingelezen gesprekken (die houden hun eigen tijden).
 
     \b
     Voorbeelden:
@@ -111,6 +111,8 @@ def search_command(
 
     text = " ".join(words)
     fts_query(text)  # a query without words is an error, also when nothing is stored yet
+    from coach import app  # with the store: only when a command runs
+
     store = app.existing_store(home_of(ctx))
     hits: list[SearchHit] = []
     if store is not None:
@@ -160,7 +162,9 @@ def import_command(ctx: click.Context, files: tuple[str, ...]) -> None:
     """Lees gesprekken in die met coach transcripts export zijn gemaakt.
 
     Elk BESTAND is een JSON-export van één gesprek (docs/transcript-format.md). Het
-    gesprek komt erin zoals het was: dezelfde antwoorden, tijden en opmerkingen. Het houdt
+    gesprek komt erin zoals het was: dezelfde antwoorden, tijden en opmerkingen. De
+    gesprekken worden ingelezen in de volgorde waarin ze begonnen, het oudste eerst, in
+    welke volgorde je de bestanden ook noemt. Een gesprek houdt
     zijn nummer als dat hier nog vrij is, anders krijgt het het volgende vrije nummer. Een
     bestand dat niet klopt, of een gesprek dat hier al staat, wordt geweigerd, met de reden;
     van dat bestand wordt dan niets bewaard. Een onderbroken gesprek kun je daarna
@@ -172,13 +176,13 @@ def import_command(ctx: click.Context, files: tuple[str, ...]) -> None:
       coach transcripts import gesprek.json
       coach transcripts import export/*.json
     """
-    from coach.importing import Refused, import_file
+    from coach.importing import Refused, import_file, in_time_order
     from coach.store import Store
 
     store = Store.open(home_of(ctx))
     refused = 0
     try:
-        for name in files:
+        for name in in_time_order(files):
             try:
                 done = import_file(store, Path(name))
             except Refused as exc:
@@ -197,6 +201,8 @@ def import_command(ctx: click.Context, files: tuple[str, ...]) -> None:
 def _imported(name: str, done: Imported) -> str:
     info = done.record.session
     who = f" met {info.subject}" if info.subject else ""
+    from coach.export import STATUS_NL
+
     status = STATUS_NL.get(info.status, info.status)
     line = f"{name}: ingelezen als sessie {done.number} ({info.dialogue_id}{who}, {status})."
     if done.number != info.id:
@@ -248,6 +254,8 @@ def annotate_command(
       coach annotate 12 --turn 7 --door Anna "Hier had je kunnen doorvragen."
       coach annotate 12 --turn 7 - < opmerking.txt
     """
+    from coach import app  # with the store: only when a command runs
+
     number = app.session_number(session)
     if text == "-":
         text = _stdin_text()

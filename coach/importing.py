@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -109,6 +109,31 @@ def import_file(store: Store, path: Path) -> Imported:
     except CoachError as exc:  # imported by another coach just now
         raise Refused(exc.message, exc.hint) from None
     return Imported(record, stored, rebuilt)
+
+
+def in_time_order(names: Sequence[str]) -> list[str]:
+    """The files `names` in the order to import them: their sessions oldest first (by
+    `started_at`), whatever order they were given in.
+
+    Sessions then get their numbers and their turns their ids in the order they took place,
+    as if they had been made here one after the other: `coach transcripts search` reads
+    recently stored answers first and is quickest when that is time order, and the
+    memory and session count rebuilt for each session hold the sessions before it. Each
+    file is read and checked here and again when it is imported, so as not to keep every
+    session in memory at once. A file that cannot be read or is refused comes first,
+    where import_file says why; files of the same moment keep their order.
+    """
+    moments: list[tuple[datetime | None, str]] = []
+    for name in names:
+        try:
+            started = read_export(_read(Path(name))).session.started_at
+        except Refused:
+            moments.append((None, name))
+            continue
+        moments.append((datetime.fromisoformat(started.replace("Z", "+00:00")), name))
+    refused = [name for moment, name in moments if moment is None]
+    readable = [(moment, name) for moment, name in moments if moment is not None]
+    return refused + [name for _, name in sorted(readable, key=lambda item: item[0])]
 
 
 def _read(path: Path) -> bytes:

@@ -66,6 +66,10 @@ class Lexicon:
     def _wildcard_first(self) -> list[Entry]:
         return [entry for entry in self.entries if entry.parts[0].how != "stem"]
 
+    def warm(self) -> None:
+        """Build the indexes now (they are kept when the lexicon is cached with a dialogue)."""
+        _ = self._by_first_stem, self._wildcard_first
+
     def candidates(self, token: Token) -> list[Entry]:
         """The entries that could start at this word."""
         return self._by_first_stem.get(token.stem, []) + self._wildcard_first

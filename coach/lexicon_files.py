@@ -42,6 +42,7 @@ def lexicon_dirs(dialogue_file: Path | None) -> list[Path]:
 class LexiconResult:
     lexicon: Lexicon | None
     issues: list[Issue] = field(default_factory=list)
+    digest: str = ""  # sha256 of the file's bytes, when it could be read
 
 
 _cache: dict[tuple[str, int, int], LexiconResult] = {}
@@ -62,6 +63,7 @@ def inspect_lexicon(path: Path, display: str | None = None) -> LexiconResult:
     except DialogueError as exc:
         return LexiconResult(None, exc.issues)
     result = _build(document, path.stem)
+    result.digest = document.digest
     if key is not None:
         _cache[key] = result
     return result

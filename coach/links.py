@@ -15,9 +15,12 @@ from typing import Any
 
 from coach import expr
 from coach.check import conditions
+from coach.dialogue_cache import Dep
 from coach.errors import Issue
 from coach.lexicon import Lexicon
 from coach.lexicon_files import (
+    SUFFIX,
+    LexiconResult,
     find_lexicon,
     inspect_lexicon,
     lexicon_dirs,
@@ -34,10 +37,19 @@ Inspect = Callable[..., Any]  # loader.inspect_dialogue, passed in to avoid a ci
 
 
 def link(
-    dialogue: Dialogue, path: Path | None, calling: tuple[str, ...], inspect: Inspect
+    dialogue: Dialogue,
+    path: Path | None,
+    calling: tuple[str, ...],
+    inspect: Inspect,
+    deps: list[Dep] | None = None,
 ) -> tuple[Dialogue, list[Issue]]:
+    """The dialogue with its lexicons, safety net and sub-dialogues, and the problems found.
+
+    Every file the result comes from is added to `deps` (for the cache of checked
+    dialogues): each place a file was looked for, up to the one found.
+    """
     issues: list[Issue] = []
-    linker = _Linker(path, issues)
+    linker = _Linker(path, issues, [] if deps is None else deps)
     lexicons = {
         lexicon_id: lexicon
         for loc, where, lexicon_id in _lexicon_uses(dialogue)
@@ -60,17 +72,27 @@ def _lexicon_uses(dialogue: Dialogue) -> Iterator[tuple[Location, str, str]]:
 
 
 class _Linker:
-    def __init__(self, path: Path | None, issues: list[Issue]) -> None:
+    def __init__(self, path: Path | None, issues: list[Issue], deps: list[Dep]) -> None:
         self.path = path
         self.dirs = lexicon_dirs(path)
         self.issues = issues
-        self.loaded: dict[Path, Lexicon | None] = {}
+        self.deps = deps
+        self.found: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
+        self.loaded: dict[Path, LexiconResult] = {}
 
     def lexicon(
         self, lexicon_id: str, loc: Location, where: str, dirs: list[Path] | None = None
     ) -> Lexicon | None:
         dirs = dirs or self.dirs
-        found = find_lexicon(lexicon_id, dirs)
+        key = (lexicon_id, tuple(dirs))
+        if key not in self.found:  # looked up once per link, however often it is used
+            self.found[key] = found = find_lexicon(lexicon_id, dirs)
+            for folder in dirs:  # where it was looked for first, and found nothing
+                candidate = folder / f"{lexicon_id}{SUFFIX}"
+                if candidate == found:
+                    break
+                self.deps.append((str(candidate), ""))
+        found = self.found[key]
         if found is None:
             self.issues.append(
                 Issue(
@@ -86,8 +108,9 @@ class _Linker:
         if found not in self.loaded:
             result = inspect_lexicon(found, _display(found))
             self.issues.extend(result.issues)
-            self.loaded[found] = result.lexicon
-        return self.loaded[found]
+            self.loaded[found] = result
+            self.deps.append((str(found), result.digest))
+        return self.loaded[found].lexicon
 
     def safety(self, dialogue: Dialogue) -> Safety:
         shipped = [shipped_lexicons()]
@@ -111,7 +134,7 @@ class _Linker:
             loop = " → ".join((*chain, target.target))
             self._call_issue(node, "CALL_CYCLE", f"dit gesprek roept zichzelf aan ({loop})")
             return None
-        found = _find_dialogue(target.target, self.path)
+        found = _find_dialogue(target.target, self.path, self.deps)
         if found is None:
             self._call_issue(
                 node,
@@ -135,6 +158,8 @@ class _Linker:
             )
             return None
         callee: Dialogue = result.dialogue
+        self.deps.append((str(found), callee.content_hash))
+        self.deps.extend(result.deps)
         return callee
 
     def _call_issue(self, node: Call, code: str, message: str, hint: str = "") -> None:
@@ -142,15 +167,17 @@ class _Linker:
         self.issues.append(Issue(loc.file, loc.line, node.dialogue.path, message, hint, code=code))
 
 
-def _find_dialogue(dialogue_id: str, path: Path | None) -> Path | None:
+def _find_dialogue(dialogue_id: str, path: Path | None, deps: list[Dep]) -> Path | None:
+    """The file of a sub-dialogue; every place looked at first is added to `deps`."""
     from coach.catalog import SUFFIXES, search_dirs
 
-    folders = ([path.resolve().parent] if path is not None else []) + search_dirs()
+    folders = ([path.resolve().parent] if path is not None else []) + search_dirs(missing=True)
     for folder in folders:
         for suffix in SUFFIXES:
             candidate = folder / f"{dialogue_id}{suffix}"
             if candidate.is_file():
                 return candidate
+            deps.append((str(candidate), ""))
     return None
 
 

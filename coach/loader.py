@@ -5,15 +5,20 @@ the JSON Schema (structure and types), building the model (node kinds, condition
 templates parsed here, so their errors carry file and line), linking what the dialogue
 uses (lexicons, the safety net, sub-dialogues; `links.py`), and the semantic checks
 (targets, names, phases) in `check.py`.
+
+A dialogue file that loaded without errors is kept in the cache of checked dialogues
+(`dialogue_cache.py`); loading it again, in this process or the next, takes it from there
+while the file and everything it uses are unchanged. That path imports none of the passes
+(nor YAML or jsonschema): they are imported when a file is really read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from coach import check, links
+from coach import dialogue_cache
 from coach.errors import DialogueError, Issue
 from coach.expr import ExprError
 from coach.expr import parse as parse_condition
@@ -38,11 +43,16 @@ from coach.model import (
     Say,
     Scale,
 )
-from coach.schema import problems
 from coach.templates import TemplateError, parse_template
 from coach.text import reflow
-from coach.wording import check_wording
-from coach.yamldoc import JsonPath, YamlDocument, format_path, parse_yaml, read_yaml_file
+from coach.yamldoc import (
+    JsonPath,
+    YamlDocument,
+    format_path,
+    parse_yaml,
+    parse_yaml_bytes,
+    read_file,
+)
 
 KINDS = ("say", "ask", "choose", "scale", "branch", "end", "call")
 _FLOW = {"phase", "when", "next"}
@@ -76,6 +86,8 @@ class LoadResult:
 
     dialogue: Dialogue | None
     issues: list[Issue]
+    # The other files the result came from (word lists, sub-dialogues; dialogue_cache.Dep).
+    deps: list[dialogue_cache.Dep] = field(default_factory=list, repr=False)
 
     @property
     def errors(self) -> list[Issue]:
@@ -96,7 +108,7 @@ def load_dialogue_text(text: str, name: str = "<tekst>", folder: Path | None = N
     `folder` is where it would live: its lexicons and sub-dialogues are looked for there.
     """
     path = folder / f"{name}.yaml" if folder is not None else None
-    result = _inspect(lambda: parse_yaml(text, name), name, path, ())
+    result = _inspect(lambda: parse_yaml(text, name), name, path, ())  # never cached
     if result.dialogue is None:
         raise DialogueError(result.errors)
     return result.dialogue
@@ -110,10 +122,26 @@ def inspect_dialogue(
     `calling` are the dialogues whose `call` led here, to notice a dialogue calling itself.
     """
     name = display or str(path)
-    return _inspect(lambda: read_yaml_file(path, name), name, path, calling)
+    try:
+        raw = read_file(path, name)
+    except DialogueError as exc:
+        return LoadResult(None, exc.issues)
+    digest = dialogue_cache.sha256(raw)
+    slot = dialogue_cache.slot(path, name, calling, digest)
+    if slot is not None and (entry := dialogue_cache.load(slot)) is not None:
+        return LoadResult(entry.dialogue, list(entry.issues), list(entry.deps))
+    result = _inspect(lambda: parse_yaml_bytes(raw, name), name, path, calling)
+    if slot is not None and result.dialogue is not None:  # one with errors is not kept
+        dialogue_cache.store(
+            slot, dialogue_cache.Entry(result.dialogue, result.issues, result.deps)
+        )
+    return result
 
 
 def _inspect(read: Any, name: str, path: Path | None, calling: tuple[str, ...]) -> LoadResult:
+    from coach import check, links
+    from coach.wording import check_wording
+
     try:
         document: YamlDocument = read()
     except DialogueError as exc:
@@ -121,8 +149,9 @@ def _inspect(read: Any, name: str, path: Path | None, calling: tuple[str, ...]) 
     builder = _Builder(document)
     dialogue = builder.build()
     issues = builder.issues
+    deps: list[dialogue_cache.Dep] = []
     if dialogue is not None:
-        dialogue, linked = links.link(dialogue, path, calling, inspect_dialogue)
+        dialogue, linked = links.link(dialogue, path, calling, inspect_dialogue, deps)
         issues += linked
         issues += check.check_dialogue(
             dialogue,
@@ -133,7 +162,7 @@ def _inspect(read: Any, name: str, path: Path | None, calling: tuple[str, ...]) 
         issues += check_wording(dialogue)
     issues = sorted(set(issues), key=lambda i: (i.line, i.path, i.message))
     has_errors = any(issue.severity == "error" for issue in issues)
-    return LoadResult(None if has_errors else dialogue, issues)
+    return LoadResult(None if has_errors else dialogue, issues, list(dict.fromkeys(deps)))
 
 
 class _Builder:
@@ -147,6 +176,8 @@ class _Builder:
         self.broken_names: set[str] = set()  # the answers those nodes would have stored
 
     def build(self) -> Dialogue | None:
+        from coach.schema import problems
+
         data = self.doc.data
         if data is None:
             self._issue(

@@ -495,18 +495,27 @@ class Store:
         subject: str | None = None,
     ) -> list[SearchHit]:
         """The leader's answers that hold every word of `text`, newest first, each with a
-        snippet around the words found. UsageError if `text` has no word to look for."""
+        snippet around the words found. UsageError if `text` has no word to look for.
+
+        Newest first is by the time the answer was given (`created_at`; an imported session
+        keeps its own times), and of two with the same time the one stored later first:
+        exactly the order of `ORDER BY created_at DESC, id DESC` over all matches.
+
+        Sorting all matches is slow for a common word (half a million of them in 100,000
+        sessions), so they are read the way FTS5 gives them without sorting: most recently
+        stored first (rowid = turns.id, descending), in batches, keeping the `limit` newest
+        that pass the filters. Stored order is time order for what this machine made, but
+        an imported session is stored later than its time, so the reading stops only when
+        no match not read yet can be newer than the oldest kept (`_unread_newer`). That
+        relies on what coach writes: no answer is later than its session's `updated_at`.
+        """
         query = fts_query(text)
+        if limit < 1:
+            return []
         where, params = _session_filters(dialogue_id, subject)
-        sql = (
-            "SELECT t.id, t.session_id, t.seq, t.node, t.text, t.created_at, s.dialogue_id, "
-            "s.subject FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid "
-            "JOIN sessions s ON s.id = t.session_id WHERE turns_fts MATCH ?"
-            + "".join(f" AND {condition}" for condition in where)
-            + " ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
-        )
-        rows = self._search_query(sql, [query, *params, limit])
-        snippets = self._snippets(query, rows)
+        with self._reading():
+            rows = self._newest_matches(query, limit, where, params)
+            snippets = self._snippets(query, rows)
         return [
             SearchHit(
                 row["session_id"],
@@ -520,6 +529,124 @@ class Store:
             )
             for row in rows
         ]
+
+    def _newest_matches(
+        self, query: str, limit: int, where: list[str], params: list[Any]
+    ) -> list[dict[str, Any]]:
+        """The `limit` newest answers that match `query` and pass the filters (see search)."""
+        kept: list[dict[str, Any]] = []
+        below: int | None = None  # the matches from this rowid up have been read
+        size = max(BATCH_FIRST, limit)
+        while True:
+            read, lowest = self._batch_bounds(query, below, size)
+            if read:
+                conditions = [*where, "turns_fts.rowid >= ?"]
+                values = [*params, lowest]
+                if below is not None:
+                    conditions.append("turns_fts.rowid < ?")
+                    values.append(below)
+                if len(kept) == limit:  # only what would displace one kept
+                    conditions.append("(t.created_at, t.id) > (?, ?)")
+                    values += [kept[-1]["created_at"], kept[-1]["id"]]
+                found = self._search_query(
+                    _HIT_SQL + " FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid "
+                    "JOIN sessions s ON s.id = t.session_id WHERE turns_fts MATCH ?"
+                    + "".join(f" AND {condition}" for condition in conditions)
+                    + " ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
+                    [query, *values, limit],
+                )
+                kept = _newest(kept + found, limit)
+            if read < size:
+                return kept  # every match has been read
+            below = lowest
+            if len(kept) == limit:
+                done = self._unread_newer(query, kept, below, where, params)
+                if done is not None:
+                    return done
+            size = min(size * 2, BATCH_MAX)
+
+    def _batch_bounds(self, query: str, below: int | None, size: int) -> tuple[int, int]:
+        """How many matches the next batch holds (at most `size`, the most recently stored
+        below rowid `below`), and the lowest rowid among them."""
+        sql = (
+            "SELECT count(*) AS read, min(rowid) AS lowest FROM (SELECT rowid FROM turns_fts "
+            "WHERE turns_fts MATCH ?"
+            + ("" if below is None else " AND rowid < ?")
+            + " ORDER BY rowid DESC LIMIT ?)"
+        )
+        row = self._search_query(sql, [query, *([] if below is None else [below]), size])[0]
+        return int(row["read"]), int(row["lowest"] or 0)
+
+    def _unread_newer(
+        self,
+        query: str,
+        kept: list[dict[str, Any]],
+        below: int,
+        where: list[str],
+        params: list[Any],
+    ) -> list[dict[str, Any]] | None:
+        """`kept` (full, newest first) with the matches below rowid `below`, not read yet,
+        that are newer than its oldest; None if that takes looking through too many sessions.
+
+        Such a match is an answer later than the oldest kept, so (as coach writes, see
+        search) in a session whose `updated_at` is too: those sessions are found with the
+        index on `updated_at`, and their answers are checked against the full-text index,
+        newest first, until none can displace one kept.
+        """
+        oldest = kept[-1]["created_at"]
+        recent = [
+            row["id"]
+            for row in self._search_query(
+                "SELECT id FROM sessions WHERE updated_at >= ? LIMIT ?",
+                [oldest, RECENT_SESSIONS_MAX + 1],
+            )
+        ]
+        if len(recent) > RECENT_SESSIONS_MAX:
+            return None
+        if not recent:
+            return kept
+        marks = ", ".join("?" for _ in recent)
+        # +t.id: the turns are found by session, never by a scan of all ids below `below`.
+        candidates = self._search_query(
+            _HIT_SQL + " FROM turns t JOIN sessions s ON s.id = t.session_id "
+            f"WHERE t.session_id IN ({marks}) AND +t.id < ? AND t.created_at >= ? "
+            "AND t.speaker = 'user' AND t.kind != 'skip'"
+            + "".join(f" AND {condition}" for condition in where)
+            + " ORDER BY t.created_at DESC, t.id DESC",
+            [*recent, below, oldest, *params],
+        )
+        for start in range(0, len(candidates), CHECK_CHUNK):
+            chunk = candidates[start : start + CHECK_CHUNK]
+            if _order_key(chunk[0]) < _order_key(kept[-1]):
+                break  # these and all after them are older than every answer kept
+            ids = [row["id"] for row in chunk]
+            matching = {
+                row["id"]
+                for row in self._search_query(
+                    "SELECT rowid AS id FROM turns_fts WHERE turns_fts MATCH ? "
+                    f"AND rowid IN ({', '.join('?' for _ in ids)})",
+                    [query, *ids],
+                )
+            }
+            kept = _newest(kept + [row for row in chunk if row["id"] in matching], len(kept))
+        return kept
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One read transaction, so that a search made of several queries sees one state of
+        the database even while another coach writes (WAL). Inside a transaction: as is."""
+        if self.db.conn.in_transaction:
+            yield
+            return
+        try:
+            self.db.conn.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise self._read_error(exc) from None
+        try:
+            yield
+        finally:
+            with suppress(sqlite3.Error):
+                self.db.conn.execute("COMMIT")  # nothing was written: only ends the read
 
     def _snippets(self, query: str, rows: list[dict[str, Any]]) -> dict[int, tuple[Piece, ...]]:
         """FTS5's snippet of each hit, only for the hits shown (not for every match)."""
@@ -767,6 +894,28 @@ _SESSION_SQL = (
     "(SELECT count(*) FROM turns t WHERE t.session_id = s.id AND t.speaker = 'user' "
     "AND t.kind != 'skip') AS answers FROM sessions s"
 )
+
+
+# Store.search reads matches in batches, most recently stored first: the first batch holds
+# BATCH_FIRST (or `limit`), every next one twice as many, up to BATCH_MAX. Once the sessions
+# active since the oldest hit kept are at most RECENT_SESSIONS_MAX, it looks through their
+# answers instead, CHECK_CHUNK at a time against the full-text index (see `_unread_newer`).
+BATCH_FIRST = 32
+BATCH_MAX = 8192
+RECENT_SESSIONS_MAX = 256
+CHECK_CHUNK = 64
+_HIT_SQL = (
+    "SELECT t.id, t.session_id, t.seq, t.node, t.text, t.created_at, s.dialogue_id, s.subject"
+)
+
+
+def _order_key(row: dict[str, Any]) -> tuple[str, int]:
+    """Search order, newest first when sorted in reverse: `created_at DESC, id DESC`."""
+    return (row["created_at"], row["id"])
+
+
+def _newest(rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    return sorted(rows, key=_order_key, reverse=True)[:limit]
 
 
 def _session_filters(dialogue_id: str | None, subject: str | None) -> tuple[list[str], list[Any]]:

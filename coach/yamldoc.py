@@ -15,10 +15,9 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from coach.errors import DialogueError, Issue, os_reason
 
@@ -31,7 +30,10 @@ MAX_EVENTS = 20_000
 
 JsonPath = tuple[str | int, ...]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The YAML library, imported on the first parse or dump: a dialogue that comes from the
+# cache of checked dialogues (coach/dialogue_cache.py) is never parsed, so start-up does not
+# pay for it. Set by _yaml(); the functions below that use it run after that.
+yaml: Any = None
 _INT = re.compile(r"[-+]?[0-9]+")
 _NULLS = {"", "~", "null"}
 
@@ -66,9 +68,23 @@ def format_path(path: JsonPath) -> str:
     return out
 
 
+def _yaml() -> Any:
+    global yaml
+    if yaml is None:
+        import yaml as library
+
+        yaml = library
+    return yaml
+
+
 def read_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
     """Read and parse one YAML file; raise DialogueError listing what is wrong with it."""
     name = display or str(path)
+    return parse_yaml_bytes(read_file(path, name), name)
+
+
+def read_file(path: Path, name: str) -> bytes:
+    """The bytes of an authored file, within the size cap; DialogueError if it cannot be."""
     try:
         size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
@@ -84,6 +100,11 @@ def read_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
         raise DialogueError([_issue(name, 0, "FILE_UNREADABLE", message)]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise DialogueError([_issue(name, 0, "FILE_TOO_LARGE", _too_large(len(raw)))])
+    return raw
+
+
+def parse_yaml_bytes(raw: bytes, name: str) -> YamlDocument:
+    """Parse the bytes of a file read by `read_file`; its digest is that of these bytes."""
     document = parse_yaml(decode_utf8(raw, name), name)
     document.digest = hashlib.sha256(raw).hexdigest()
     return document
@@ -115,19 +136,20 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
     a tag) are kept in `issues`, so an author sees them together with everything else; a
     syntax error, several documents or absurd size stop reading and raise DialogueError.
     """
+    library = _yaml()
     builder = _Builder(name)
     stopped = False
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in library.parse(text, Loader=_loader()):
             if builder.feed(event):
                 stopped = True
                 break
-    except yaml.MarkedYAMLError as exc:
+    except library.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         builder.issues.append(_syntax_issue(name, line, exc.problem or exc.context or ""))
         stopped = True
-    except yaml.YAMLError as exc:
+    except library.YAMLError as exc:
         builder.issues.append(_syntax_issue(name, 1, str(exc)))
         stopped = True
     except RecursionError:
@@ -137,6 +159,11 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         raise DialogueError(builder.issues)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return YamlDocument(name, builder.root, builder.lines, digest, builder.issues)
+
+
+@cache
+def _loader() -> Any:
+    return getattr(_yaml(), "CSafeLoader", _yaml().SafeLoader)
 
 
 class _Container:
@@ -362,34 +389,39 @@ def _too_large(size: int) -> str:
 # -- writing ----------------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style with indented lists, as the shipped files are written; never an alias."""
+@cache
+def _dumper() -> Any:
+    import yaml as library
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    class Dumper(library.SafeDumper):
+        """Block style with indented lists, as the shipped files are written; never an alias."""
 
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
 
-def _text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    # Text over several lines as a `|` block (PyYAML falls back to quotes if it cannot).
-    return dumper.represent_scalar(
-        "tag:yaml.org,2002:str", data, style="|" if "\n" in data else None
-    )
+    def text(dumper: Any, data: str) -> Any:
+        # Text over several lines as a `|` block (PyYAML falls back to quotes if it cannot).
+        return dumper.represent_scalar(
+            "tag:yaml.org,2002:str", data, style="|" if "\n" in data else None
+        )
 
-
-_Dumper.add_representer(str, _text)
+    Dumper.add_representer(str, text)
+    return Dumper
 
 
 def dump_yaml(data: Any) -> str:
     """Plain data (text, whole numbers, booleans, lists, mappings) as YAML that
     `parse_yaml` reads back the same: text that would read as something else is quoted."""
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=92,
-        default_flow_style=False,
+    return str(
+        _yaml().dump(
+            data,
+            Dumper=_dumper(),
+            allow_unicode=True,
+            sort_keys=False,
+            width=92,
+            default_flow_style=False,
+        )
     )

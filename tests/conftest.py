@@ -20,15 +20,19 @@ REPO = Path(__file__).resolve().parent.parent
 
 # A second guard besides the COACH_HOME of every test: a program started without COACH_HOME
 # (a test of the default folder, a child process given a fresh environment) finds its
-# default data folder in here, never in the user's own ~/.local/share/coach.
+# default data folder in here, never in the user's own ~/.local/share/coach. The same for
+# the cache of checked dialogues (COACH_CACHE, else ~/.cache/coach).
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="coach-tests-xdg-")
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="coach-tests-xdg-cache-")
 
 
 @pytest.fixture(autouse=True)
 def coach_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own data folder; none ever touches the user's real one."""
+    """Every test gets its own data folder and dialogue cache; none ever touches the user's
+    real ones (child processes inherit both)."""
     home = tmp_path / "coach-home"
     monkeypatch.setenv("COACH_HOME", str(home))
+    monkeypatch.setenv("COACH_CACHE", str(tmp_path / "coach-cache"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     return home

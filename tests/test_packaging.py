@@ -33,7 +33,7 @@ def test_the_wheel_ships_everything_and_runs_from_another_folder(tmp_path: Path)
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "coach = coach.cli:main" in archive.read(entry_points).decode()
+        assert "coach = coach.__main__:main" in archive.read(entry_points).decode()
         archive.extractall(tmp_path / "site")
     assert "coach/_data/dialogues/buiv.yaml" in names
     assert "coach/schemas/dialogue.schema.json" in names

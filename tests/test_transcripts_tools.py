@@ -4,10 +4,12 @@ reviews, and importing an export (issue 4)."""
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import pytest
 from conftest import Result
 from helpers import STRONG_BUIV
 
+from coach import store as store_module
 from coach.catalog import load
 from coach.engine import Engine
 from coach.errors import UsageError
@@ -24,7 +27,7 @@ from coach.importing import read_export, rebuild_state
 from coach.model import Dialogue
 from coach.search import choose_markers, fts_query, split_snippet
 from coach.steps import Advance, Invalid, Rewind
-from coach.store import Store
+from coach.store import Store, subject_key
 
 Run = Callable[..., Result]
 ANSWERED = "\n".join(STRONG_BUIV) + "\n"
@@ -182,7 +185,9 @@ def test_a_marker_typed_in_an_answer_is_not_taken_for_a_highlight(
 
 
 def test_a_few_thousand_sessions_are_searched_correctly_and_quickly(store: Store) -> None:
-    """Built with direct inserts in one transaction (the triggers index them)."""
+    """Built with direct inserts in one transaction (the triggers index them). The times go
+    up and down with the session numbers, as after imports in any order: the hits must still
+    come in the order of sorting every match by time (`created_at DESC, id DESC`)."""
     rows, turns = [], []
     rare: list[int] = []
     for number in range(1, 3001):
@@ -219,7 +224,162 @@ def test_a_few_thousand_sessions_are_searched_correctly_and_quickly(store: Store
     assert [hit.session_id for hit in common] == newest
     assert [hit.session_id for hit in numbered] == [1234]
     assert elapsed < 5, elapsed
+    for limit, subject in [(1, None), (7, None), (150, None), (20, "paul"), (5, "niemand")]:
+        hits = store.search("werk", limit, subject=subject)
+        assert [hit.session_id for hit in hits] == sorted_by_time(store, "werk", limit, subject)
     index_is_sound(store)
+
+
+def sorted_by_time(
+    store: Store, text: str, limit: int, subject: str | None = None, dialogue: str | None = None
+) -> list[int]:
+    """The sessions of the hits as sorting every match by time gives them: what search
+    must give, however it gets there."""
+    sql = (
+        "SELECT t.session_id FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid "
+        "JOIN sessions s ON s.id = t.session_id WHERE turns_fts MATCH ? "
+        "AND (? IS NULL OR s.dialogue_id = ?) AND (? IS NULL OR coach_subject(s.subject) = ?) "
+        "ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
+    )
+    key = subject_key(subject)
+    rows = store.db.execute(sql, [fts_query(text), dialogue, dialogue, key, key, limit])
+    return [row[0] for row in rows.fetchall()]
+
+
+def insert_sessions(
+    store: Store, sessions: list[tuple[int, str, str, str | None, list[str]]]
+) -> None:
+    """Sessions (number, first time, dialogue, subject, answers) stored directly, in this
+    order: an answer a minute after the one before, `updated_at` at the last."""
+    session_rows, turn_rows = [], []
+    for number, first, dialogue, subject, answers in sessions:
+        begin = datetime.fromisoformat(first.replace("Z", "+00:00"))
+        moments = [
+            (begin + timedelta(minutes=index)).isoformat(timespec="milliseconds")
+            for index in range(len(answers) + 1)
+        ]
+        moments = [moment.replace("+00:00", "Z") for moment in moments]
+        session_rows.append((number, uuid.uuid4().hex, dialogue, subject, first, moments[-1]))
+        for seq, (answer, moment) in enumerate(zip(answers, moments[1:], strict=True), 1):
+            turn_rows.append((number, seq, answer, moment))
+    connection = store.db.conn
+    with connection:
+        connection.executemany(
+            "INSERT INTO sessions (id, uuid, dialogue_id, dialogue_version, dialogue_hash, "
+            "dialogue_title, subject, status, started_at, updated_at, state) "
+            "VALUES (?, ?, ?, 1, 'x', 'X', ?, 'completed', ?, ?, '{}')",
+            session_rows,
+        )
+        connection.executemany(
+            "INSERT INTO turns (session_id, seq, node, kind, speaker, text, created_at) "
+            "VALUES (?, ?, 'wat', 'ask', 'user', ?, ?)",
+            turn_rows,
+        )
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of a few matches, and few sessions to look through: every way the search
+    reads and stops is taken with a few hundred answers."""
+    monkeypatch.setattr(store_module, "BATCH_FIRST", 2)
+    monkeypatch.setattr(store_module, "BATCH_MAX", 8)
+    monkeypatch.setattr(store_module, "RECENT_SESSIONS_MAX", 3)
+    monkeypatch.setattr(store_module, "CHECK_CHUNK", 2)
+
+
+def day(number: int) -> str:
+    return (datetime(2025, 1, 1, tzinfo=UTC) + timedelta(days=number)).strftime(
+        "%Y-%m-%dT%H:%M:%S.000Z"
+    )
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_a_filter_that_matches_only_an_old_session_still_finds_it(store: Store) -> None:
+    sessions = [(1, day(1), "mini", "Oud", ["het gewone werk", "nog eens werk"])]
+    sessions += [
+        (number, day(number), "buiv" if number % 3 else "mini", "Paul", ["werk", "ander werk"])
+        for number in range(2, 301)
+    ]
+    insert_sessions(store, sessions)
+    assert [hit.session_id for hit in store.search("werk", subject="oud")] == [1, 1]
+    assert [hit.seq for hit in store.search("werk", 1, subject="OUD")] == [2]
+    assert [hit.session_id for hit in store.search("gewone")] == [1]
+    found = store.search("werk", 5, dialogue_id="mini")
+    assert [hit.session_id for hit in found] == [300, 300, 297, 297, 294]
+    assert store.search("werk", subject="niemand") == []
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_search_gives_at_most_limit_answers_the_newest(store: Store) -> None:
+    insert_sessions(
+        store, [(number, day(number), "mini", None, ["werk"] * 3) for number in range(1, 41)]
+    )
+    for limit in [1, 2, 3, 4, 19, 120, 121, 500]:
+        hits = store.search("werk", limit)
+        assert len(hits) == min(limit, 120)
+        assert [(hit.session_id, hit.seq) for hit in hits] == [
+            (number, seq) for number in range(40, 0, -1) for seq in (3, 2, 1)
+        ][:limit]
+    assert store.search("werk", 0) == []
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_an_imported_session_is_found_at_its_own_time_not_when_it_was_imported(
+    store: Store,
+) -> None:
+    """Sessions stored later than their time, as an import does: higher numbers and turn
+    ids, older times. Search puts them where their time says."""
+    insert_sessions(
+        store, [(number, day(10 * number), "mini", None, ["werk"]) for number in range(1, 11)]
+    )
+    imported = [
+        (11, day(5), "mini", None, ["werk", "werk"]),
+        (12, day(95), "mini", "Ann", ["werk"]),
+    ]
+    imported += [(number, day(number - 150), "mini", None, ["werk"]) for number in range(101, 150)]
+    insert_sessions(store, imported)
+    hits = store.search("werk", 4)
+    assert [hit.session_id for hit in hits] == [10, 12, 9, 8]
+    assert [hit.session_id for hit in store.search("werk", 3, subject="ann")] == [12]
+    every = [hit.session_id for hit in store.search("werk", 1000)]
+    assert every == sorted_by_time(store, "werk", 1000)
+    assert every.index(11) == every.index(1) + 1 and every[-1] == 101
+
+
+@pytest.mark.usefixtures("small_batches")
+@pytest.mark.parametrize("seed", range(6))
+def test_search_order_is_that_of_sorting_every_match_by_time(store: Store, seed: int) -> None:
+    """Sessions stored in a shuffled order of their times (or in order, or in two runs, or
+    with many at one moment), searched with filters and limits: always the hits, and in the
+    order, that sorting every match by time gives."""
+    generator = random.Random(seed)
+    moments = list(range(1, 121))
+    if seed % 3 == 1:
+        generator.shuffle(moments)
+    elif seed % 3 == 2:
+        cut = generator.randrange(len(moments))
+        moments = moments[cut:] + moments[:cut]  # an old archive imported after new sessions
+    words = ["werk", "rooster", "overleg", "ouders"]
+    sessions = [
+        (
+            number,
+            day(moment // 4 if seed >= 3 else moment),  # from seed 3: four sessions a day
+            generator.choice(["mini", "buiv"]),
+            generator.choice(["Paul", "Joëlle", None]),
+            [
+                " ".join(generator.choice(words) for _ in range(2))
+                for _ in range(generator.randint(1, 5))
+            ],
+        )
+        for number, moment in enumerate(moments, 1)
+    ]
+    insert_sessions(store, sessions)
+    for text in ["werk", "rooster overleg", "ouders*", "vakantie"]:
+        for limit in [1, 5, 30]:
+            for subject, dialogue in [(None, None), ("joelle", None), ("paul", "buiv")]:
+                hits = store.search(text, limit, subject=subject, dialogue_id=dialogue)
+                expected = sorted_by_time(store, text, limit, subject, dialogue)
+                assert [hit.session_id for hit in hits] == expected, (text, limit, subject)
 
 
 # -- search on the command line ----------------------------------------------------------------
@@ -802,6 +962,38 @@ def test_several_files_import_one_by_one(run_cli: Run, tmp_path: Path) -> None:
         "ingelezen als sessie 1" in result.out and "1 van de 3 bestanden ingelezen." in result.out
     )
     assert f"Fout: {missing}: kan het bestand niet lezen" in result.err
+
+
+def test_import_stores_the_sessions_oldest_first_whatever_the_order_of_the_files(
+    store: Store, mini: Dialogue, run_cli: Run, tmp_path: Path
+) -> None:
+    """By `started_at` as a moment: 09:00+02:00 is before 08:00Z, though not as text."""
+    for person in ["Paul", "Marie", "Sam"]:
+        play(store, mini, [person, f"Over het werk met {person}"])  # sessions 1, 2, 3
+    started = {
+        1: "2026-03-02T08:00:00.000Z",
+        2: "2026-03-02T06:30:00Z",
+        3: "2026-03-02T09:00:00.5+02:00",
+    }
+    names = []
+    for number, name in [(3, "a.json"), (1, "b.json"), (2, "c.json")]:
+        data = json.loads(to_json(store.transcript(number)))
+        data["session"]["started_at"] = started[number]
+        path = tmp_path / name
+        path.write_text(json.dumps(data), encoding="utf-8")
+        names.append(str(path))
+    bad = tmp_path / "d.json"
+    bad.write_text("{}", encoding="utf-8")
+    home = tmp_path / "elders"
+    result = run_cli("--home", str(home), "transcripts", "import", *names, str(bad))
+    assert result.code == 1 and f"Fout: {bad}: " in result.err
+    lines = [line.split(": ")[0] for line in result.out.splitlines() if "ingelezen als" in line]
+    assert lines == [str(tmp_path / name) for name in ["c.json", "a.json", "b.json"]]
+    assert "3 van de 4 bestanden ingelezen." in result.out
+    stored = [row[1] for row in raw_turns(home)]  # session of every turn, by turn id
+    assert sorted(set(stored), key=stored.index) == [2, 3, 1]
+    found = run_cli("--home", str(home), "transcripts", "search", "werk", "--format", "json")
+    assert [hit["session"] for hit in json.loads(found.out)["hits"]] == [3, 2, 1]  # by time
 
 
 def test_read_export_reads_an_export_without_annotations(store: Store, mini: Dialogue) -> None:

@@ -267,6 +267,19 @@ class PromptReader:
     """prompt-toolkit on a real terminal: editing, history of this session, a bottom bar."""
 
     def __init__(self) -> None:
+        self._made: Any = None  # the PromptSession, made at the first read (see `session`)
+        self._draft = ""
+        self._mask: set[int] | None = None  # the signal mask before Enter held the signals
+
+    @property
+    def session(self) -> Any:
+        """prompt-toolkit is loaded when the first answer is read, after the first question
+        is on the screen: importing it takes longer than everything before (bench/)."""
+        if self._made is None:
+            self._made = self._make_session()
+        return self._made
+
+    def _make_session(self) -> Any:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.key_binding import KeyBindings
         from prompt_toolkit.output.color_depth import ColorDepth
@@ -282,7 +295,7 @@ class PromptReader:
         def _newline(event: Any) -> None:
             event.current_buffer.insert_text("\n")
 
-        self.session: Any = PromptSession(
+        return PromptSession(
             multiline=True,
             key_bindings=bindings,
             prompt_continuation="  ",
@@ -294,8 +307,6 @@ class PromptReader:
             style=_prompt_style(),
             erase_when_done=True,  # the answer is printed back, wrapped at word boundaries
         )
-        self._draft = ""
-        self._mask: set[int] | None = None  # the signal mask before Enter held the signals
 
     def _hold_signals(self) -> None:
         """From Enter until read() returns, Ctrl-C, a closed terminal and SIGTERM wait:
