@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from jsonschema import Draft202012Validator
 
-from coach.schema import problems, schema_text
+from coach.schema import inline_refs, problems, schema_text
 
 
 def test_the_published_schema_is_a_valid_draft_2020_12_schema() -> None:
@@ -47,3 +48,27 @@ def test_an_alternative_is_reported_by_the_shape_that_was_meant() -> None:
     }
     found = [(".".join(map(str, p.path)), p.message) for p in problems(data, "dialogue")]
     assert found == [("nodes.k.options.0.gotto", "onbekende sleutel 'gotto'")]
+
+
+@pytest.mark.parametrize("name", ["dialogue", "lexicon", "rubric"])
+def test_the_schema_with_its_references_written_out_judges_the_same(name: str) -> None:
+    """coach validates with inline_refs(schema) because it is twice as fast on a big
+    script; it must find exactly what the published schema finds."""
+    published = json.loads(schema_text(name))
+    written_out = inline_refs(published)
+    assert '"$ref"' not in json.dumps({k: v for k, v in written_out.items() if k != "$defs"})
+    samples: list[object] = [
+        {},
+        {"id": 3, "nodes": {"a": {"say": 1, "nxt": "b", "when": 3, "options": [{}]}}},
+        {"id": "x", "version": 0, "title": "", "words": {"A": [1]}, "criteria": [{"levels": []}]},
+        {"id": "x", "version": 1, "title": "t", "description": "d", "nodes": {"a": {"ask": []}}},
+    ]
+    for sample in samples:
+
+        def found(schema: dict[str, object], data: object = sample) -> list[tuple[object, ...]]:
+            return sorted(
+                (tuple(error.absolute_path), error.validator, error.message)
+                for error in Draft202012Validator(schema).iter_errors(data)
+            )
+
+        assert found(written_out) == found(published)
