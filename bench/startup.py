@@ -50,7 +50,7 @@ def rows(ctx: Context) -> list[Row]:
             "coach run buiv → first question (terminal)",
             tty,
             4.0,
-            "in a pseudo-terminal: prompt-toolkit is loaded before the question shows",
+            "in a pseudo-terminal; prompt-toolkit is loaded after the question shows",
         )
     )
     ctx.coach("list").run()  # every shipped dialogue in the cache, as after a first use

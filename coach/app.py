@@ -17,8 +17,8 @@ from coach.commands import Command, parse_command
 from coach.conversation import Conversation, Outcome, Progress
 from coach.engine import pick_option
 from coach.errors import CoachError, UsageError
-from coach.home import DATABASE_NAME
-from coach.model import Dialogue, SessionInfo, Transcript
+from coach.model import Dialogue, SessionInfo
+from coach.saved import existing_store, session_number
 from coach.shipped import shipped_dir
 from coach.steps import Choose, Invalid
 from coach.store import Store
@@ -28,11 +28,6 @@ NOTHING_TO_RESUME = (
     "er is geen gepauzeerd gesprek om mee verder te gaan",
     "begin een nieuw gesprek met coach run NAAM (coach list toont ze)",
 )
-
-
-def existing_store(home: Path) -> Store | None:
-    """The store if there is one: looking at transcripts never creates a database."""
-    return Store.open(home) if (home / DATABASE_NAME).exists() else None
 
 
 def run(home: Path, name: str, subject: str | None) -> int:
@@ -122,31 +117,6 @@ def finish(outcome: Outcome, database: Path) -> int:
             messages.saved_at(str(database)) + f" (sessie {outcome.session_id}).", style="dim"
         )
     return 130 if outcome.interrupted and outcome.status == "paused" else 0
-
-
-def transcript(home: Path, session: str) -> Transcript:
-    """The transcript of a session given as typed on the command line."""
-    number = session_number(session)
-    store = existing_store(home)
-    if store is None:
-        raise UsageError(f"er is geen sessie {number}", "er zijn nog geen gesprekken bewaard")
-    try:
-        return store.transcript(number)
-    finally:
-        store.close()
-
-
-def session_number(text: str) -> int:
-    try:
-        number = int(text.strip().lstrip("#"))
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise UsageError(
-            f"'{text}' is geen sessienummer",
-            "coach transcripts list toont je sessies met hun nummers",
-        )
-    return number
 
 
 def _interface(dialogue: Dialogue | None) -> Any:

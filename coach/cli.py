@@ -316,10 +316,10 @@ def test_command(ctx: click.Context, paths: tuple[str, ...], session: str | None
         ctx.exit(0 if run_tests(paths, console.print) else 1)
     if paths:
         raise UsageError("--from-transcript gaat niet samen met een PAD")
-    from coach import app
+    from coach import saved
 
-    number = app.session_number(session)
-    store = app.existing_store(_home(ctx))
+    number = saved.session_number(session)
+    store = saved.existing_store(_home(ctx))
     if store is None:
         raise UsageError(f"er is geen sessie {number}", "er zijn nog geen gesprekken bewaard")
     try:
@@ -443,9 +443,9 @@ def transcripts_list(
     if filters["since"] and filters["until"] and filters["since"] >= filters["until"]:
         raise UsageError("--sinds ligt na --tot", "zet de vroegste datum bij --sinds")
     console = make_console()
-    from coach import app
+    from coach import saved
 
-    store = app.existing_store(_home(ctx))
+    store = saved.existing_store(_home(ctx))
     sessions, stored = [], False
     if store is not None:
         try:
@@ -474,11 +474,11 @@ def transcripts_show(ctx: click.Context, session: str) -> None:
     Voorbeeld:
       coach transcripts show 12
     """
-    from coach import app
+    from coach import saved
     from coach.ui.terminal import make_console
     from coach.ui.views import transcript
 
-    transcript(make_console(), app.transcript(_home(ctx), session))
+    transcript(make_console(), saved.transcript(_home(ctx), session))
 
 
 @transcripts_group.command("export")
@@ -519,10 +519,10 @@ def transcripts_export(
       coach transcripts export 12 --format md --output gesprek.md
       coach transcripts export 12 --format md --redact
     """
-    from coach import app
+    from coach import saved
     from coach.export import to_json, to_markdown, write_private
 
-    record = app.transcript(_home(ctx), session)
+    record = saved.transcript(_home(ctx), session)
     if redact:
         from coach.redact import redacted_export, role_for
 
@@ -602,11 +602,11 @@ def transcripts_delete(
             "geef een SESSIE of --met WIE (één van de twee)",
             "coach transcripts list toont je gesprekken, met hun nummers en met wie ze zijn",
         )
-    from coach import app
+    from coach import saved
 
-    number = app.session_number(session) if session is not None else 0
+    number = saved.session_number(session) if session is not None else 0
     who = " ".join((subject or "").split())
-    store = app.existing_store(_home(ctx))
+    store = saved.existing_store(_home(ctx))
     if store is None:
         missing = f"er is geen sessie {number}" if session else f"er zijn geen gesprekken met {who}"
         raise UsageError(visible(missing), "er zijn nog geen gesprekken bewaard")
@@ -678,9 +678,9 @@ def transcripts_purge(ctx: click.Context, age: str, yes: bool) -> None:
         f"Er zijn geen gesprekken die je langer dan {described} niet hebt aangeraakt; "
         "er is niets verwijderd."
     )
-    from coach import app
+    from coach import saved
 
-    store = app.existing_store(_home(ctx))
+    store = saved.existing_store(_home(ctx))
     if store is None:
         click.echo(nothing)
         return
@@ -728,9 +728,9 @@ def transcripts_backup(ctx: click.Context, target: str, force: bool) -> None:
     path = Path(target)
     if path.is_dir():
         path = path / f"coach-backup-{date.today().isoformat()}.db"
-    from coach import app
+    from coach import saved
 
-    store = app.existing_store(_home(ctx))
+    store = saved.existing_store(_home(ctx))
     if store is None:
         raise UsageError("er zijn nog geen gesprekken bewaard", "er is niets om te bewaren")
     try:

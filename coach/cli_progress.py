@@ -83,8 +83,8 @@ def progress_command(ctx: click.Context, who: str, dialogue_id: str | None, fmt:
 def _read(home: Path, who: str) -> tuple[list[Transcript], list[str]]:
     """The transcripts about `who`, and everyone there are sessions about (for a hint).
     Without a database there is nothing: looking never creates one."""
-    from coach.app import existing_store
     from coach.memory import same_subject
+    from coach.saved import existing_store
 
     store = existing_store(home)
     if store is None:

@@ -47,12 +47,12 @@ def review_command(ctx: click.Context, session: str, rubric_name: str | None, fm
       coach review 12 --format md > review.md
       coach review 12 --rubric rubrics/mijn-rubric.yaml
     """
-    from coach import app
+    from coach import saved
     from coach.export import session_fields
     from coach.review import review, to_dict
 
     home = home_of(ctx)
-    record = app.transcript(home, session)
+    record = saved.transcript(home, session)
     rubric = _rubric(rubric_name, record.session.dialogue_id)
     result = review(rubric, record)
     data = to_dict(result)
@@ -116,9 +116,9 @@ def _known_hint(dialogue_id: str) -> str:
 
 
 def _keep(home: Path, session_id: int, rubric: Rubric, data: dict[str, object]) -> None:
-    from coach import app
+    from coach import saved
 
-    store = app.existing_store(home)
+    store = saved.existing_store(home)
     if store is None:
         return
     try:

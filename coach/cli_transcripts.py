@@ -111,9 +111,9 @@ def search_command(
 
     text = " ".join(words)
     fts_query(text)  # a query without words is an error, also when nothing is stored yet
-    from coach import app  # with the store: only when a command runs
+    from coach import saved
 
-    store = app.existing_store(home_of(ctx))
+    store = saved.existing_store(home_of(ctx))
     hits: list[SearchHit] = []
     if store is not None:
         try:
@@ -254,12 +254,12 @@ def annotate_command(
       coach annotate 12 --turn 7 --door Anna "Hier had je kunnen doorvragen."
       coach annotate 12 --turn 7 - < opmerking.txt
     """
-    from coach import app  # with the store: only when a command runs
+    from coach import saved
 
-    number = app.session_number(session)
+    number = saved.session_number(session)
     if text == "-":
         text = _stdin_text()
-    store = app.existing_store(home_of(ctx))
+    store = saved.existing_store(home_of(ctx))
     if store is None:
         raise UsageError(f"er is geen sessie {number}", "er zijn nog geen gesprekken bewaard")
     try:

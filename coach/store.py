@@ -25,8 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from coach import annotations as notes
 from coach.errors import CoachError, StoreError, UsageError, os_reason
 from coach.home import DATABASE_NAME, ensure_home
@@ -39,6 +37,7 @@ from coach.search import (
     fts_query,
     split_snippet,
 )
+from coach.sqlite import Database
 from coach.steps import Turn
 from coach.text import fold
 
@@ -53,7 +52,11 @@ def utc_now() -> str:
 
 
 def _create_v1(db: Database) -> None:
-    db.table("sessions").create(
+    # sqlite-utils writes the DDL; imported here, where a new database gets its tables.
+    from sqlite_utils import Database as Tables
+
+    tables = Tables(db.conn, execute_plugins=False)
+    tables.table("sessions").create(
         {
             "id": int,
             "uuid": str,
@@ -83,9 +86,9 @@ def _create_v1(db: Database) -> None:
             "state",
         ],
     )
-    db.table("sessions").create_index(["uuid"], unique=True)
-    db.table("sessions").create_index(["updated_at"])
-    db.table("turns").create(
+    tables.table("sessions").create_index(["uuid"], unique=True)
+    tables.table("sessions").create_index(["updated_at"])
+    tables.table("turns").create(
         {
             "id": int,
             "session_id": int,
@@ -102,7 +105,7 @@ def _create_v1(db: Database) -> None:
         not_null=["session_id", "seq", "node", "kind", "speaker", "text", "created_at"],
         foreign_keys=[("session_id", "sessions", "id")],
     )
-    db.table("turns").create_index(["session_id", "seq"], unique=True)
+    tables.table("turns").create_index(["session_id", "seq"], unique=True)
 
 
 # Version 2: a reviewer's annotations, rubric reviews, and full-text search.
@@ -191,7 +194,7 @@ class Store:
         except sqlite3.Error as exc:
             raise _open_error(path, exc) from None
         try:
-            db = Database(connection, execute_plugins=False)
+            db = Database(connection)
             _refuse_others(db, path)  # before anything writes: a refused file stays untouched
             _keep_private(path)
             _configure(db)

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 from helpers import STRONG_BUIV
-from sqlite_utils import Database
 
 import coach.store
+from coach.sqlite import Database
 
 DB_FILES = ("coach.db", "coach.db-wal", "coach.db-shm")
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlite_utils import Database
 
 import coach.store
 from coach.errors import StoreError
+from coach.sqlite import Database
 from coach.store import MIGRATIONS, SCHEMA_VERSION, Store
 from reliability.fixtures.make_fixtures import rows
 from reliability.store_harness import digest
