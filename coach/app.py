@@ -110,7 +110,7 @@ def menu(home: Path) -> int:
 
 def finish(outcome: Outcome, database: Path) -> int:
     """Say where the session was saved; the exit code for how it ended."""
-    from coach.ui.terminal import make_console
+    from coach.ui.console import make_console
 
     with contextlib.suppress(OSError):  # no terminal left to tell
         make_console().print(
@@ -141,7 +141,8 @@ def _session_to_resume(store: Store, session: str | None) -> SessionInfo:
         raise CoachError(*NOTHING_TO_RESUME)
     others = unfinished[1:]
     if others:
-        from coach.ui.terminal import make_console, prose
+        from coach.ui.console import make_console
+        from coach.ui.terminal import prose
 
         if len(others) == 1:
             line = (

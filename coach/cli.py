@@ -68,7 +68,7 @@ def list_command() -> None:
       coach list
     """
     from coach import catalog
-    from coach.ui.terminal import make_console
+    from coach.ui.console import make_console
     from coach.ui.views import dialogue_list
 
     entries = catalog.entries()
@@ -161,7 +161,7 @@ def validate_command(paths: tuple[str, ...], strict: bool, output: str) -> None:
         text, passed = validate_json(files, strict)
         click.echo(text)
     else:
-        from coach.ui.terminal import make_console
+        from coach.ui.console import make_console
 
         passed = validate(files, make_console().print, strict)
     if not passed:
@@ -233,7 +233,7 @@ def play_command(ctx: click.Context, path: str, subject: str | None) -> None:
     """
     from coach import catalog
     from coach.lexicon_files import FOLDER as LEXICONS
-    from coach.ui.terminal import make_console
+    from coach.ui.console import make_console
     from coach.validation import TESTS, validate
 
     file = catalog.find(path)
@@ -309,7 +309,7 @@ def test_command(ctx: click.Context, paths: tuple[str, ...], session: str | None
       coach test --from-transcript 12
     """
     from coach.testing import from_transcript, run_tests
-    from coach.ui.terminal import make_console
+    from coach.ui.console import make_console
 
     console = make_console()
     if session is None:
@@ -431,7 +431,7 @@ def transcripts_list(
       coach transcripts list --sinds 2026-01-01 --tot 2026-03-31
     """
     from coach.cli_transcripts import day_start
-    from coach.ui.terminal import make_console
+    from coach.ui.console import make_console
     from coach.ui.views import session_list
 
     filters = {
@@ -475,7 +475,7 @@ def transcripts_show(ctx: click.Context, session: str) -> None:
       coach transcripts show 12
     """
     from coach import saved
-    from coach.ui.terminal import make_console
+    from coach.ui.console import make_console
     from coach.ui.views import transcript
 
     transcript(make_console(), saved.transcript(_home(ctx), session))
@@ -752,7 +752,7 @@ def _confirm(sessions: list[Any], question: str, yes: bool) -> None:
             "coach vraagt eerst of je het zeker weet, maar de invoer komt niet van een terminal",
             "zet --ja erbij als je het zeker weet",
         )
-    from coach.ui.terminal import make_console
+    from coach.ui.console import make_console
     from coach.ui.views import session_list
 
     console = make_console()

@@ -74,8 +74,8 @@ def progress_command(ctx: click.Context, who: str, dialogue_id: str | None, fmt:
     if not result.sessions:
         _nothing(who, dialogue_id, records, everyone)
         return
+    from coach.ui.console import make_console
     from coach.ui.progress_view import progress as show
-    from coach.ui.terminal import make_console
 
     show(make_console(), result)
 

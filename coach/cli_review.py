@@ -74,8 +74,8 @@ def review_command(ctx: click.Context, session: str, rubric_name: str | None, fm
 
         sys.stdout.write(review_markdown(result, record))
     else:
+        from coach.ui.console import make_console
         from coach.ui.review_view import show_review
-        from coach.ui.terminal import make_console
 
         show_review(make_console(), result, record)
 

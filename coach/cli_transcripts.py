@@ -106,7 +106,7 @@ def search_command(
       coach transcripts search 'irrit*' --met Paul
       coach transcripts search directieberaad --gesprek buiv --limit 5
     """
-    from coach.ui.terminal import make_console
+    from coach.ui.console import make_console
     from coach.ui.views import search_results
 
     text = " ".join(words)

@@ -24,6 +24,7 @@ from rich.text import Text
 from coach.conversation import Progress
 from coach.model import Dialogue
 from coach.steps import Ask, CardLine, Choose, End, Prompt, Say, Scale, Step
+from coach.ui.console import make_console as make_console  # where tests and callers look
 from coach.visible import visible
 
 TEXT_WIDTH = 78
@@ -56,15 +57,6 @@ def prose(console: Console, text: str, style: str = "") -> None:
     """Print text as a paragraph: made visible, wrapped between words at a readable width."""
     width = min(console.width, TEXT_WIDTH)
     console.print(Text(visible(text), style=style), width=width, soft_wrap=False)
-
-
-def make_console(file: IO[str] | None = None) -> Console:
-    """The console coach prints with; NO_COLOR and non-terminal output are honoured by rich.
-
-    Lines are not wrapped by default (paths and `file:line` messages must stay whole);
-    the conversation wraps its paragraphs itself.
-    """
-    return Console(file=file, highlight=False, emoji=False, markup=False, soft_wrap=True)
 
 
 class TerminalInterface:

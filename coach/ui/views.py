@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from coach.catalog import Entry
 from coach.export import STATUS_NL
 from coach.model import Annotation, Dialogue, SessionInfo, Transcript
 from coach.search import SearchHit
+
+if TYPE_CHECKING:
+    from coach.catalog import Entry
 from coach.timefmt import local_time
 from coach.visible import visible
 
