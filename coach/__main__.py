@@ -5,7 +5,10 @@ start); everything else goes to coach.cli. Also `python -m coach`."""
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
+
+TYPE_CHECKING = False  # typing itself takes a third of `coach --version`: not at run time
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
