@@ -326,3 +326,16 @@ class Transcript:
     session: SessionInfo
     turns: tuple[TranscriptTurn, ...]
     annotations: tuple[Annotation, ...] = ()
+
+
+def locate(dialogue: Dialogue, ref: str) -> tuple[Dialogue, Node] | None:
+    """The node a transcript names, with the dialogue it is in: `node`, or `call/node`
+    inside a sub-dialogue; None if it is not (or no longer) there."""
+    *calls, node_id = ref.split("/")
+    here = dialogue
+    for call_id in calls:
+        call = here.node(call_id) if here.has_node(call_id) else None
+        if not isinstance(call, Call) or call.dialogue.target not in here.callees:
+            return None
+        here = here.callees[call.dialogue.target]
+    return (here, here.node(node_id)) if here.has_node(node_id) else None

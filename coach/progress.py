@@ -34,6 +34,7 @@ from coach.model import (
     SessionInfo,
     Transcript,
     TranscriptTurn,
+    locate,
 )
 
 FORMAT_NAME = "coach-progress"
@@ -311,19 +312,6 @@ def _names_looked_back_on(dialogue: Dialogue) -> Iterator[str]:
             yield from looks_back_on(node)
 
 
-def node_at(dialogue: Dialogue, ref: str) -> tuple[Dialogue, Node] | None:
-    """The node a transcript names, with the dialogue it is in: `node`, or `call/node`
-    inside a sub-dialogue; None if it is not (or no longer) there."""
-    *calls, node_id = ref.split("/")
-    here = dialogue
-    for call_id in calls:
-        call = here.node(call_id) if here.has_node(call_id) else None
-        if not isinstance(call, Call) or call.dialogue.target not in here.callees:
-            return None
-        here = here.callees[call.dialogue.target]
-    return (here, here.node(node_id)) if here.has_node(node_id) else None
-
-
 def _follow_up(
     record: Transcript,
     dialogue: Dialogue,
@@ -336,7 +324,7 @@ def _follow_up(
         if turn.speaker != "user" or turn.node in seen:
             continue
         seen.add(turn.node)
-        located = node_at(dialogue, turn.node)
+        located = locate(dialogue, turn.node)
         if located is None or not isinstance(located[1], QUESTION_TYPES):
             continue
         owner, node = located
@@ -407,7 +395,7 @@ def _is_number(value: Any) -> bool:
 
 
 def _scale_key(dialogue_id: str, ref: str, dialogue: Dialogue | None) -> tuple[str, str]:
-    located = node_at(dialogue, ref) if dialogue is not None else None
+    located = locate(dialogue, ref) if dialogue is not None else None
     if located is None:
         return dialogue_id, ref
     return located[0].id, located[1].id

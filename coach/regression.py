@@ -16,7 +16,14 @@ from typing import Any
 
 from coach import safety
 from coach.expr import Value
-from coach.model import QUESTION_TYPES, Ask, Call, Dialogue, Node, Transcript, TranscriptTurn
+from coach.model import (
+    QUESTION_TYPES,
+    Ask,
+    Dialogue,
+    Transcript,
+    TranscriptTurn,
+    locate,
+)
 from coach.steps import Turn
 from coach.text import word_count
 from coach.timefmt import local_time
@@ -124,21 +131,10 @@ def _after(turns: tuple[TranscriptTurn, ...], index: int) -> dict[str, Any]:
 def _nudged(dialogue: Dialogue, turn: TranscriptTurn) -> bool:
     """Whether an answer is shorter than its question's `min_words`: then coach asked once
     for a bit more, and the user sent a short answer again (the first one is not kept)."""
-    node = _node_at(dialogue, turn.node)
+    located = locate(dialogue, turn.node)
+    node = located[1] if located else None
     minimum = node.limits.min_words if isinstance(node, Ask) else None
     return bool(minimum) and word_count(turn.text) < (minimum or 0)
-
-
-def _node_at(dialogue: Dialogue, ref: str) -> Node | None:
-    """The node a transcript names: `node`, or `call/node` inside a sub-dialogue."""
-    *calls, node_id = ref.split("/")
-    here = dialogue
-    for call_id in calls:
-        call = here.node(call_id) if here.has_node(call_id) else None
-        if not isinstance(call, Call) or call.dialogue.target not in here.callees:
-            return None
-        here = here.callees[call.dialogue.target]
-    return here.node(node_id) if here.has_node(node_id) else None
 
 
 def _subject_asked(turns: tuple[TranscriptTurn, ...], dialogue: Dialogue) -> bool:

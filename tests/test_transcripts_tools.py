@@ -142,13 +142,19 @@ def test_search_is_newest_first_and_filters_by_dialogue_and_person(
     assert [hit.session_id for hit in found] == [4]
 
 
-def test_a_revised_answer_leaves_the_index(store: Store, mini: Dialogue) -> None:
-    engine = Engine(mini)
-    number = store.create_session(mini, engine.snapshot(), engine.start().turns)
-    for answer in ["Paul", "Hij was arrogant"]:
+def played(store: Store, dialogue: Dialogue, answers: list[str]) -> tuple[Engine, int]:
+    """A session of `dialogue` with these answers, saved turn by turn as coach does."""
+    engine = Engine(dialogue)
+    number = store.create_session(dialogue, engine.snapshot(), engine.start().turns)
+    for answer in answers:
         result = engine.answer(answer)
         assert isinstance(result, Advance)
         store.save(number, result.turns, engine.snapshot())
+    return engine, number
+
+
+def test_a_revised_answer_leaves_the_index(store: Store, mini: Dialogue) -> None:
+    engine, number = played(store, mini, ["Paul", "Hij was arrogant"])
     assert len(store.search("arrogant")) == 1
     rewind = engine.undo()
     store.rewind(number, rewind.keep_turns, engine.snapshot())  # type: ignore[union-attr]
@@ -562,12 +568,7 @@ def test_a_note_of_4000_characters_with_tabs_and_lines_is_kept(run_cli: Run) -> 
 
 
 def test_a_revised_answer_takes_the_notes_on_it_along(store: Store, mini: Dialogue) -> None:
-    engine = Engine(mini)
-    number = store.create_session(mini, engine.snapshot(), engine.start().turns)
-    for answer in ["Paul", "Hij was arrogant"]:
-        result = engine.answer(answer)
-        assert isinstance(result, Advance)
-        store.save(number, result.turns, engine.snapshot())
+    engine, number = played(store, mini, ["Paul", "Hij was arrogant"])
     store.annotate(number, "over Paul", turn=3)
     store.annotate(number, "over arrogant", turn=5)
     store.annotate(number, "over alles")
