@@ -17,7 +17,7 @@ import click
 # app, catalog and what they bring (the engine, the store, the loader, jsonschema) are
 # imported by the commands that use them: `coach --help` does not pay for them (bench/).
 from coach import __version__, click_nl
-from coach.cli_common import DutchGroup, home_of
+from coach.cli_common import DutchGroup, format_option, home_of
 from coach.cli_progress import progress_command
 from coach.cli_review import review_command
 from coach.cli_transcripts import annotate_command, import_command, search_command
@@ -131,13 +131,8 @@ def resume_command(ctx: click.Context, session: str | None) -> None:
 @cli.command("validate")
 @click.argument("paths", metavar="[PAD]...", nargs=-1)
 @click.option("--strict", is_flag=True, help="Ook waarschuwingen tellen als fout (exitcode 1).")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: de meldingen als JSON, voor editors en CI.",
+@format_option(
+    "text", "json", help="json: de meldingen als JSON, voor editors en CI.", name="output"
 )
 def validate_command(paths: tuple[str, ...], strict: bool, output: str) -> None:
     """Controleer dialogen, woordenlijsten en testbestanden, met bestand en regel.
@@ -331,12 +326,9 @@ def test_command(ctx: click.Context, paths: tuple[str, ...], session: str | None
 
 @cli.command("graph")
 @click.argument("name", metavar="NAAM")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["mermaid", "dot"]),
-    default="mermaid",
-    show_default=True,
+@format_option(
+    "mermaid",
+    "dot",
     help="mermaid (voor een Mermaid-viewer of een Markdown-bestand) of dot (voor Graphviz).",
 )
 def graph_command(name: str, fmt: str) -> None:
@@ -483,14 +475,7 @@ def transcripts_show(ctx: click.Context, session: str) -> None:
 
 @transcripts_group.command("export")
 @click.argument("session", metavar="SESSIE")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "md"]),
-    default="json",
-    show_default=True,
-    help="json (volledig, om in te lezen) of md (om te lezen).",
-)
+@format_option("json", "md", help="json (volledig, om in te lezen) of md (om te lezen).")
 @click.option(
     "--output",
     "-o",

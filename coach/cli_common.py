@@ -6,12 +6,15 @@ same classes without importing coach.cli, which imports them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from coach.home import resolve_home
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 90}
 
@@ -41,3 +44,15 @@ class DutchGroup(click.Group):
 def home_of(ctx: click.Context) -> Path:
     """The data folder chosen with --home, COACH_HOME or the platform default."""
     return resolve_home(ctx.find_root().params.get("home"))
+
+
+def format_option(*formats: str, help: str, name: str = "fmt") -> Callable[[F], F]:
+    """`--format` with these choices, the first the default (the same shape everywhere)."""
+    return click.option(
+        "--format",
+        name,
+        type=click.Choice(list(formats)),
+        default=formats[0],
+        show_default=True,
+        help=help,
+    )

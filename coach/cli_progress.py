@@ -8,14 +8,13 @@ the Dutch usage line and the data folder come from coach/cli_common.py.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli_common import DutchCommand, home_of
+from coach.cli_common import DutchCommand, format_option, home_of
 from coach.errors import CoachError, UsageError
 
 if TYPE_CHECKING:
@@ -34,14 +33,7 @@ _PLAIN_NAME = re.compile(r"[\w-]+")  # a dialogue id that catalog.load can only 
     metavar="NAAM",
     help="Alleen de gesprekken van dit soort, zoals buiv (de namen uit coach list).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: dezelfde gegevens als JSON, om verder te verwerken.",
-)
+@format_option("text", "json", help="json: dezelfde gegevens als JSON, om verder te verwerken.")
 @click.pass_context
 def progress_command(ctx: click.Context, who: str, dialogue_id: str | None, fmt: str) -> None:
     """Toon alles over één persoon door de tijd heen.
@@ -142,12 +134,9 @@ def _load(info: SessionInfo) -> Dialogue | None:
 
 def _json(result: Progress) -> str:
     from coach.progress import to_data
-    from coach.visible import UNSAFE
+    from coach.visible import safe_json
 
-    text = json.dumps(to_data(result), ensure_ascii=False, indent=2)
-    # As the transcript export: C1 controls, DEL and invisible or bidirectional characters as
-    # \u escapes, so the output is safe on a terminal and still decodes to what was typed.
-    return UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"
+    return safe_json(to_data(result))
 
 
 def _nothing(

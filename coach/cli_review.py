@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli_common import DutchCommand, home_of
+from coach.cli_common import DutchCommand, format_option, home_of
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
@@ -24,12 +23,10 @@ if TYPE_CHECKING:
     metavar="RUBRIC",
     help="Naam of pad van de rubric (standaard: de rubric van het gesprek).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "md"]),
-    default="text",
-    show_default=True,
+@format_option(
+    "text",
+    "json",
+    "md",
     help="text (op het scherm), json (volledig, om te verwerken) of md (om te lezen).",
 )
 @click.pass_context
@@ -50,6 +47,7 @@ def review_command(ctx: click.Context, session: str, rubric_name: str | None, fm
     from coach import saved
     from coach.export import session_fields
     from coach.review import review, to_dict
+    from coach.visible import safe_json
 
     home = home_of(ctx)
     record = saved.transcript(home, session)
@@ -68,7 +66,7 @@ def review_command(ctx: click.Context, session: str, rubric_name: str | None, fm
             }
             for note in record.annotations
         ]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(safe_json(data))  # the leader's text may hold control characters
     elif fmt == "md":
         from coach.review_markdown import review_markdown
 

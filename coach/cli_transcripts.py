@@ -8,7 +8,6 @@ coach/importing.py for an import); these functions read the options, and say wha
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from datetime import UTC, date, datetime, time
@@ -17,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli_common import DutchCommand, home_of
+from coach.cli_common import DutchCommand, format_option, home_of
 from coach.errors import CoachError, UsageError
 from coach.search import SearchHit, fts_query
-from coach.visible import UNSAFE, visible
+from coach.visible import safe_json, visible
 
 if TYPE_CHECKING:
     from coach.importing import Imported
@@ -72,13 +71,8 @@ def day_start(text: str, option: str, days_later: int = 0) -> str:
     metavar="WIE",
     help="Alleen in gesprekken met WIE (zonder hoofdletters of accenten).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: de gevonden antwoorden als JSON, om verder te verwerken.",
+@format_option(
+    "text", "json", help="json: de gevonden antwoorden als JSON, om verder te verwerken."
 )
 @click.pass_context
 def search_command(
@@ -147,9 +141,7 @@ def _hits_json(text: str, hits: list[SearchHit]) -> str:
             for hit in hits
         ],
     }
-    dumped = json.dumps(data, ensure_ascii=False, indent=2)
-    # As the export: characters a terminal could act on are written as \\u escapes.
-    return UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", dumped) + "\n"
+    return safe_json(data)
 
 
 # -- coach transcripts import -----------------------------------------------------------------

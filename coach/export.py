@@ -8,7 +8,6 @@ syntax in answers is escaped, so what the leader typed cannot reformat the docum
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from coach.errors import CoachError, UsageError, os_reason
 from coach.model import Annotation, SessionInfo, Transcript, TranscriptTurn
 from coach.timefmt import local_time
-from coach.visible import UNSAFE, visible
+from coach.visible import safe_json, visible
 
 FORMAT_NAME = "coach-transcript"
 FORMAT_VERSION = 1
@@ -61,11 +60,7 @@ def to_json(transcript: Transcript) -> str:
             for note in transcript.annotations
         ],
     }
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    # json.dumps escapes C0 controls but leaves C1 controls, DEL and bidi or invisible
-    # characters raw; written as \u escapes, the export is safe to print on a terminal and
-    # still decodes to exactly the text that was typed.
-    return UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"
+    return safe_json(data)
 
 
 def session_fields(info: SessionInfo) -> dict[str, Any]:

@@ -30,3 +30,15 @@ def _stand_in(found: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """`text` with every control or invisible formatting character made visible."""
     return UNSAFE.sub(_stand_in, text)
+
+
+def safe_json(data: object) -> str:
+    """`data` as indented JSON that is safe to print on a terminal, with a final newline.
+
+    json.dumps escapes C0 controls but leaves C1 controls, DEL and bidi or invisible
+    characters raw; written as \\u escapes, the text still decodes to exactly what was typed.
+    """
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"

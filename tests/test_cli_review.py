@@ -149,3 +149,13 @@ def test_a_broken_rubric_of_the_dialogue_is_reported_not_ignored(imported: Run) 
     result = imported("review", "1")
     assert result.code == 1
     assert "onbekende woordenlijst 'emotie'" in result.err
+
+
+def test_the_json_review_writes_control_characters_as_escapes(run_cli: Run) -> None:
+    """The subject is the leader's text too: a right-to-left override in it is written as
+    an escape, as in the export, and reads back as typed."""
+    answers = "Pa\u202eul\nhet overleg van dinsdag\nHij was arrogant.\n"
+    run_cli("run", "buiv", input=answers)
+    out = run_cli("review", "1", "--format", "json").out
+    assert "\u202e" not in out and "\\u202e" in out
+    assert json.loads(out)["session"]["subject"] == "Pa\u202eul"
