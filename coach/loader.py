@@ -371,7 +371,23 @@ class _Builder:
             text = self._phrase(item.get("ask"), (*where, "ask"))
             if when is None or text is None:
                 raise _Skip
-            probes.append(Probe(when, text, self._loc(where), replace=item.get("replace") is True))
+            probe_id = item.get("id") if isinstance(item.get("id"), str) else str(index + 1)
+            if any(earlier.id == probe_id for earlier in probes):
+                self._issue(
+                    (*where, "id"),
+                    f"de vervolgvraag-id '{probe_id}' komt twee keer voor bij deze vraag",
+                    "geef elke vervolgvraag van een vraag een eigen id",
+                    code="DUPLICATE_ID",
+                )
+            probes.append(
+                Probe(
+                    when,
+                    text,
+                    self._loc(where),
+                    replace=item.get("replace") is True,
+                    id=probe_id,
+                )
+            )
         return tuple(probes)
 
     def _options(self, raw: dict[str, Any], path: JsonPath) -> tuple[Option, ...]:

@@ -85,6 +85,7 @@ class Probe:
     text: Phrase
     loc: Location
     replace: bool = False  # the answer to this follow-up replaces the answer so far
+    id: str = ""  # unique within its question; "1", "2", ... when the author gave none
 
 
 @dataclass(frozen=True)
