@@ -1,12 +1,16 @@
 """Word lists that follow-up rules test answers against: `mentions(answer, 'emoties')`.
 
-A lexicon is a list of entries: single words (`boos`), phrases (`ergerde me`), and words
-with a wildcard (`irrit*` for any word starting with `irrit`, `*stress` for compounds such
-as `werkstress`). Answers and entries are compared word by word after folding (case,
-accents) and Dutch stemming, so `geïrriteerd`, `geirriteerde` and `irritatie` all match the
-entry `irritatie`. In a lexicon with negation on, a hit that follows `niet`, `geen`, `nooit`,
-`allerminst` or `nauwelijks` within three words, in the same clause, does not count:
-`niet boos` is not an emotion, but in `niet boos maar teleurgesteld` the second word is.
+A lexicon is a list of entries. An entry is a word (`boos`), a phrase (`ergerde me`), a
+word with a wildcard (`irrit*`, `*stress`), or a pattern with gaps and alternatives
+(`ik ... niet meer ... leven|zijn`); an entry written as a mapping can also take its words
+in any order (`all:`) and be tied to the leader's own words (`who: self`). Words match in
+all their forms (`zeggen` finds `zei` and `gezegd`) and as the head of a compound; see
+`coach.language.patterns` for the syntax.
+
+In a lexicon with negation on, a hit inside the scope of a negation does not count: `niet
+boos of geïrriteerd` names no feeling, `niet boos, maar wel teleurgesteld` names one. A
+lexicon's `except:` patterns mark idioms: a hit inside one does not count (`ik kan niet
+meer wachten`).
 
 Pure functions on frozen data; reading lexicon files is in `coach.lexicon_files`.
 """
@@ -15,35 +19,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
-from coach.text import Token, analyse, fold, stem, words
+from coach.language.analysis import Analysis, analyse
+from coach.language.patterns import (
+    Alternatives,
+    Match,
+    Pattern,
+    PatternError,
+    Word,
+    compile_pattern,
+    matches_at,
+)
+from coach.text import stem
 
-NEGATORS = frozenset({"niet", "geen", "nooit", "allerminst", "nauwelijks", "niks", "niets"})
-# A negation does not reach past a contrast or a new clause: "niet boos, wel teleurgesteld".
-SCOPE_ENDS = frozenset({"maar", "wel", "en", "of", "want", "dus", "omdat", "terwijl", "toch"})
-NEGATION_REACH = 3  # words
+
+def _base(word: Word) -> str:
+    """What a word stands for: its stem when it matches forms, else its letters."""
+    return word.stem or stem(word.text) if word.how == "forms" else word.text
 
 
-@dataclass(frozen=True)
-class Part:
-    """One word of an entry: a stem to compare, or a folded prefix or suffix."""
-
-    text: str
-    how: str  # "stem", "prefix" or "suffix"
-
-    def fits(self, token: Token) -> bool:
-        if self.how == "prefix":
-            return token.folded.startswith(self.text)
-        if self.how == "suffix":
-            return token.folded.endswith(self.text)
-        return token.stem == self.text
+class EntryError(ValueError):
+    """An entry that is not a usable word, phrase or pattern."""
 
 
 @dataclass(frozen=True)
 class Entry:
     source: str  # as written in the lexicon file
-    parts: tuple[Part, ...]
+    pattern: Pattern
     group: str = ""
+
+    @property
+    def key(self) -> str:
+        """Two entries with the same key match the same words (`irritatie` and
+        `geïrriteerd` are one word in two forms)."""
+        rows = [
+            " ".join(
+                "|".join(word.how + ":" + _base(word) for word in element.words)
+                if isinstance(element, Alternatives)
+                else f"...{element.reach}"
+                for element in sequence
+            )
+            for sequence in self.pattern.sequences
+        ]
+        return " + ".join(rows) + f" {self.pattern.within} {self.pattern.who}"
 
 
 @dataclass(frozen=True)
@@ -53,26 +72,46 @@ class Lexicon:
     entries: tuple[Entry, ...]
     negation: bool = True
     description: str = ""
+    who: str = ""  # "self": entries count only in the leader's own words about themselves
+    exceptions: tuple[Pattern, ...] = ()
 
     @cached_property
-    def _by_first_stem(self) -> dict[str, list[Entry]]:
-        index: dict[str, list[Entry]] = {}
+    def _index(self) -> tuple[dict[str, list[Entry]], dict[str, list[Entry]], list[Entry]]:
+        by_form: dict[str, list[Entry]] = {}
+        by_stem: dict[str, list[Entry]] = {}
+        scan: list[Entry] = []
         for entry in self.entries:
-            if entry.parts[0].how == "stem":
-                index.setdefault(entry.parts[0].text, []).append(entry)
-        return index
-
-    @cached_property
-    def _wildcard_first(self) -> list[Entry]:
-        return [entry for entry in self.entries if entry.parts[0].how != "stem"]
+            for word in entry.pattern.anchor.words:
+                if word.how == "forms":
+                    for form in word.forms | {particle for particle, _ in word.split}:
+                        by_form.setdefault(form, []).append(entry)
+                    if word.stem:
+                        by_stem.setdefault(word.stem, []).append(entry)
+                elif word.how == "exact":
+                    by_form.setdefault(word.text, []).append(entry)
+                else:
+                    scan.append(entry)
+        return by_form, by_stem, scan
 
     def warm(self) -> None:
-        """Build the indexes now (they are kept when the lexicon is cached with a dialogue)."""
-        _ = self._by_first_stem, self._wildcard_first
+        """Build the index now (it is kept when the lexicon is cached with a dialogue)."""
+        _ = self._index
 
-    def candidates(self, token: Token) -> list[Entry]:
-        """The entries that could start at this word."""
-        return self._by_first_stem.get(token.stem, []) + self._wildcard_first
+    def candidates(self, analysis: Analysis, index: int) -> list[Entry]:
+        """The entries that could start at this word, without repeats, in file order."""
+        by_form, by_stem, scan = self._index
+        token = analysis.tokens[index]
+        found = by_form.get(token.folded, []) + by_stem.get(token.stem, []) + scan
+        folded = token.folded
+        for cut in range(3, len(folded) - 3):  # compounds: werkdruk → druk
+            found += by_form.get(folded[cut:], [])
+        seen: set[int] = set()
+        unique = []
+        for entry in found:
+            if id(entry) not in seen:
+                seen.add(id(entry))
+                unique.append(entry)
+        return unique
 
     def groups(self) -> dict[str, list[str]]:
         """The entries per family, in file order (for menus and documentation)."""
@@ -90,117 +129,158 @@ class Hit:
     entry: Entry
 
 
-class EntryError(ValueError):
-    """An entry that is not a usable word or phrase."""
+@dataclass(frozen=True)
+class Finding:
+    """A place where an entry matched, and why it does or does not count."""
+
+    hit: Hit
+    negated_by: str = ""  # the negating word, when a negation cancels the hit
+    not_own: str = ""  # why the words are not the leader's own (`who: self`)
+    idiom: str = ""  # the exception pattern the hit is part of
+
+    @property
+    def counts(self) -> bool:
+        return not (self.negated_by or self.not_own or self.idiom)
 
 
-def make_entry(source: str, group: str = "") -> Entry:
-    """Compile one entry as written in a lexicon file; EntryError if it has no words."""
-    parts = []
-    for raw in source.split():
-        folded = fold(raw)
-        if folded.startswith("*") and folded.endswith("*"):
-            raise EntryError(f"'{raw}': gebruik * aan het begin óf aan het eind, niet allebei")
-        core = folded.strip("*")
-        found = words(core)
-        if len(found) != 1 or found[0] != core:
-            raise EntryError(f"'{raw}' is geen woord")
-        if folded.endswith("*"):
-            parts.append(Part(core, "prefix"))
-        elif folded.startswith("*"):
-            parts.append(Part(core, "suffix"))
-        else:
-            parts.append(Part(stem(core), "stem"))
-    if not parts:
-        raise EntryError("een lege regel is geen woord")
-    return Entry(source, tuple(parts), group)
+def make_entry(raw: Any, group: str = "") -> Entry:
+    """Compile one entry as written in a lexicon file: a string, or a mapping with
+    `pattern:` or `all:` (and optionally `within:` and `who:`)."""
+    try:
+        if isinstance(raw, str):
+            return Entry(raw, compile_pattern(raw), group)
+        if isinstance(raw, dict):
+            who = str(raw.get("who") or "")
+            within = str(raw.get("within") or "clause")
+            if "all" in raw:
+                rows = [str(row) for row in raw["all"]]
+                return Entry(" + ".join(rows), compile_pattern(rows, within, who), group)
+            source = str(raw.get("pattern") or "")
+            return Entry(source, compile_pattern(source, within, who), group)
+    except PatternError as exc:
+        raise EntryError(str(exc)) from None
+    raise EntryError("een regel is een woord, een woordgroep of een patroon")
 
 
 def make_lexicon(
     lexicon_id: str,
     title: str,
-    entries: list[tuple[str, str]],
+    entries: list[tuple[Any, str]],
     negation: bool = True,
     description: str = "",
+    who: str = "",
+    exceptions: tuple[str, ...] = (),
 ) -> Lexicon:
     """A lexicon from (entry, family) pairs; EntryError names the first bad entry."""
+    try:
+        compiled = tuple(compile_pattern(source) for source in exceptions)
+    except PatternError as exc:
+        raise EntryError(str(exc)) from None
     return Lexicon(
         lexicon_id,
         title,
         tuple(make_entry(source, group) for source, group in entries),
         negation,
         description,
+        who,
+        compiled,
     )
 
 
-def hits(lexicon: Lexicon, text: str) -> list[Hit]:
-    """Every place the text mentions the lexicon, left to right, not overlapping.
-
-    At each word the longest entry that fits wins, so `in de war` is one hit, not two.
-    """
-    tokens = analyse(text)
-    found: list[Hit] = []
+def findings(lexicon: Lexicon, text: str) -> list[Finding]:
+    """Every place an entry matches, left to right, not overlapping, each with the reason
+    it does not count (negation, someone else's words, an idiom), if any."""
+    analysis = analyse(text)
+    idioms = _idiom_spans(lexicon, analysis)
+    found: list[Finding] = []
     index = 0
-    while index < len(tokens):
-        length = _longest_at(lexicon, tokens, index)
-        if length and not (lexicon.negation and _negated(tokens, index)):
-            first, last = tokens[index], tokens[index + length - 1]
-            entry = _entry_at(lexicon, tokens, index, length)
-            found.append(Hit(first.start, last.end, text[first.start : last.end], entry))
-            index += length
-        else:
-            index += max(length, 1)
+    while index < len(analysis.tokens):
+        best = _longest_at(lexicon, analysis, index)
+        if best is None:
+            index += 1
+            continue
+        entry, match = best
+        first, last = analysis.tokens[match.first], analysis.tokens[match.last]
+        hit = Hit(first.start, last.end, text[first.start : last.end], entry)
+        found.append(
+            Finding(
+                hit,
+                negated_by=_negation(lexicon, analysis, match),
+                not_own=_not_own(entry.pattern.who or lexicon.who, analysis, match),
+                idiom=next(
+                    (source for lo, hi, source in idioms if lo <= match.last and match.first <= hi),
+                    "",
+                ),
+            )
+        )
+        index = match.last + 1
     return found
+
+
+def hits(lexicon: Lexicon, text: str) -> list[Hit]:
+    """Every place the text mentions the lexicon and it counts, left to right.
+
+    At each word the longest entry that fits wins, so `in de war` is one hit, not two."""
+    return [finding.hit for finding in findings(lexicon, text) if finding.counts]
 
 
 def starts(lexicon: Lexicon, text: str) -> Hit | None:
     """The first sentence (or quotation) of the text that begins with an entry, if any."""
-    tokens = analyse(text)
-    for index, token in enumerate(tokens):
+    analysis = analyse(text)
+    for index, token in enumerate(analysis.tokens):
         if token.sentence_start:
-            length = _longest_at(lexicon, tokens, index)
-            if length:
-                last = tokens[index + length - 1]
-                entry = _entry_at(lexicon, tokens, index, length)
+            best = _longest_at(lexicon, analysis, index, contiguous=True)
+            if best is not None:
+                entry, match = best
+                last = analysis.tokens[match.last]
                 return Hit(token.start, last.end, text[token.start : last.end], entry)
     return None
 
 
-def _fits_at(entry: Entry, tokens: tuple[Token, ...], index: int) -> bool:
-    if index + len(entry.parts) > len(tokens):
-        return False
-    return all(part.fits(tokens[index + offset]) for offset, part in enumerate(entry.parts))
+def _longest_at(
+    lexicon: Lexicon, analysis: Analysis, index: int, contiguous: bool = False
+) -> tuple[Entry, Match] | None:
+    best: tuple[Entry, Match] | None = None
+    for entry in lexicon.candidates(analysis, index):
+        match = matches_at(entry.pattern, analysis, index)
+        if match is None or (contiguous and match.first != index):
+            continue
+        if best is None or len(match.used) > len(best[1].used):
+            best = (entry, match)
+    return best
 
 
-def _longest_at(lexicon: Lexicon, tokens: tuple[Token, ...], index: int) -> int:
-    return max(
-        (
-            len(entry.parts)
-            for entry in lexicon.candidates(tokens[index])
-            if _fits_at(entry, tokens, index)
-        ),
-        default=0,
-    )
+def _negation(lexicon: Lexicon, analysis: Analysis, match: Match) -> str:
+    if not lexicon.negation:
+        return ""
+    for position in match.used:
+        trigger = analysis.negated[position]
+        if trigger is not None and trigger not in match.used:
+            return analysis.tokens[trigger].folded
+    return ""
 
 
-def _entry_at(lexicon: Lexicon, tokens: tuple[Token, ...], index: int, length: int) -> Entry:
-    return next(
-        entry
-        for entry in lexicon.candidates(tokens[index])
-        if len(entry.parts) == length and _fits_at(entry, tokens, index)
-    )
+def _not_own(who: str, analysis: Analysis, match: Match) -> str:
+    if not who:
+        return ""
+    attribution = analysis.attribution[match.first]
+    if who == "self":
+        if attribution.speaker == "other":
+            return "woorden van een ander"
+        if attribution.about == "other":
+            return "gaat over een ander"
+    if who == "other" and attribution.speaker == "self" and attribution.about != "other":
+        return "gaat over jezelf"
+    return ""
 
 
-def _negated(tokens: tuple[Token, ...], index: int) -> bool:
-    """A negating word shortly before this one, in the same clause."""
-    position = index
-    for _ in range(NEGATION_REACH):
-        if tokens[position].clause_start:
-            return False
-        position -= 1
-        word = tokens[position].folded
-        if word in NEGATORS:
-            return True
-        if word in SCOPE_ENDS:
-            return False
-    return False
+def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, str]]:
+    spans = []
+    for pattern in lexicon.exceptions:
+        anchor_words: tuple[Word, ...] = pattern.anchor.words
+        for index in range(len(analysis.tokens)):
+            if any(word.fits(analysis, index) is not None for word in anchor_words):
+                match = matches_at(pattern, analysis, index)
+                if match is not None:
+                    spans.append((match.first, match.last, pattern.source))
+    return spans

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.errors import DialogueError, Issue
+from coach.language.patterns import PatternError, compile_pattern
 from coach.lexicon import EntryError, Lexicon, make_entry
 from coach.schema import problems
 from coach.shipped import shipped_dir
@@ -102,6 +103,12 @@ def suggestion(lexicon_id: str, dirs: Iterable[Path]) -> str:
     return "bekende woordenlijsten: " + ", ".join(known) if known else ""
 
 
+ENTRY_HINT = (
+    "een regel is een woord, een woordgroep of een patroon zoals 'ik ... niet meer ... "
+    "leven|zijn' (zie docs/authoring.md)"
+)
+
+
 def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
     issues = list(document.issues)
 
@@ -142,19 +149,18 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
             continue
         for index, item in enumerate(items):
             path: JsonPath = ("words", group, index) if group else ("words", index)
-            if not isinstance(item, str):
+            if not isinstance(item, str | dict):
                 continue
             try:
                 entry = make_entry(item, str(group))
             except EntryError as exc:
-                issue(path, str(exc), "een regel is een woord of een woordgroep", "BAD_ENTRY")
+                issue(path, str(exc), ENTRY_HINT, "BAD_ENTRY")
                 continue
-            key = " ".join(f"{part.how}:{part.text}" for part in entry.parts)
+            key = entry.key
             if key in seen:
                 issue(
                     path,
-                    f"'{item}' staat er al (regel {document.line_of(seen[key])}), "
-                    "of betekent na stemming hetzelfde",
+                    f"'{entry.source}' staat er al (regel {document.line_of(seen[key])})",
                     "haal een van de twee weg",
                     "DUPLICATE_ENTRY",
                     "warning",
@@ -162,6 +168,14 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
                 continue
             seen[key] = path
             entries.append(entry)
+    exceptions = []
+    for index, item in enumerate(data.get("except") or []):
+        if not isinstance(item, str):
+            continue
+        try:
+            exceptions.append(compile_pattern(item))
+        except PatternError as exc:
+            issue(("except", index), str(exc), ENTRY_HINT, "BAD_ENTRY")
     if any(i.severity == "error" for i in issues):
         return LexiconResult(None, issues)
     lexicon = Lexicon(
@@ -170,5 +184,7 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
         entries=tuple(entries),
         negation=data.get("negation") is not False,
         description=str(data.get("description") or ""),
+        who=str(data.get("who") or ""),
+        exceptions=tuple(exceptions),
     )
     return LexiconResult(lexicon, issues)

@@ -1,0 +1,55 @@
+"""One reading of a text: tokens, negation and attribution together, made once per text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from coach.language.attribution import Attribution, attribute, historical_sentences
+from coach.language.negation import Scope, negated_by, scopes
+from coach.language.tokens import Token, tokenize
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str
+    tokens: tuple[Token, ...]
+    negations: tuple[Scope, ...]
+    negated: tuple[int | None, ...]  # per token: the trigger that negates it
+    attribution: tuple[Attribution, ...]  # per token
+    historical: frozenset[int]  # sentences about a past that is over
+
+    def clause_range(self, index: int) -> range:
+        """The token indexes of the clause this token is in."""
+        clause = self.tokens[index].clause
+        first = index
+        while first > 0 and self.tokens[first - 1].clause == clause:
+            first -= 1
+        last = index
+        while last + 1 < len(self.tokens) and self.tokens[last + 1].clause == clause:
+            last += 1
+        return range(first, last + 1)
+
+    def sentence_range(self, index: int) -> range:
+        sentence = self.tokens[index].sentence
+        first = index
+        while first > 0 and self.tokens[first - 1].sentence == sentence:
+            first -= 1
+        last = index
+        while last + 1 < len(self.tokens) and self.tokens[last + 1].sentence == sentence:
+            last += 1
+        return range(first, last + 1)
+
+
+@lru_cache(maxsize=512)
+def analyse(text: str) -> Analysis:
+    tokens = tokenize(text)
+    found = scopes(tokens)
+    return Analysis(
+        text,
+        tokens,
+        found,
+        negated_by(tokens, found),
+        attribute(tokens),
+        historical_sentences(tokens),
+    )

@@ -1,0 +1,236 @@
+"""Whose words, about whom: the leader's own words, or someone else's (a quotation, reported
+speech), and whether a clause is about the leader or about another person.
+
+`hij zei 'ik ben hier de enige die resultaten haalt'`: the `ik` in the quotation is not the
+leader. `volgens haar ...`, `ze zei dat ...`: what follows is hers. `mijn collega is vorig
+jaar uitgevallen`: the leader's words, about someone else, in the past.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach.language.tokens import Token
+
+SELF_WORDS = frozenset(
+    ["ik", "we", "wij", "je", "jij", "mij", "me", "mezelf", "mijzelf", "onszelf"]
+)
+OTHER_WORDS = frozenset(["hij", "zij", "ze", "hem", "hen", "hun", "zichzelf"])
+PEOPLE = frozenset(
+    [
+        "collega",
+        "collega's",
+        "leerling",
+        "leerlingen",
+        "docent",
+        "docenten",
+        "leraar",
+        "leraren",
+        "leerkracht",
+        "ouder",
+        "ouders",
+        "moeder",
+        "vader",
+        "rector",
+        "directeur",
+        "directrice",
+        "teamleider",
+        "adjunct",
+        "bestuurder",
+        "zoon",
+        "dochter",
+        "man",
+        "vrouw",
+        "partner",
+        "kind",
+        "kinderen",
+        "vriend",
+        "vriendin",
+        "broer",
+        "zus",
+        "mentor",
+        "conciërge",
+        "concierge",
+        "iemand",
+        "student",
+        "studenten",
+        "medewerker",
+        "medewerkers",
+        "stagiair",
+        "teamlid",
+        "schoolleider",
+        "coördinator",
+        "coordinator",
+        "secretaresse",
+        "buurman",
+        "buurvrouw",
+    ]
+)
+# Verb forms that introduce someone's words: `ze zei dat`, `hij riep:`.
+SPEECH_VERBS = frozenset(
+    [
+        "zei",
+        "zeiden",
+        "zegt",
+        "zeggen",
+        "gezegd",
+        "zegde",
+        "zeg",
+        "vertelde",
+        "vertelden",
+        "vertelt",
+        "verteld",
+        "riep",
+        "riepen",
+        "roept",
+        "schreef",
+        "schreven",
+        "schrijft",
+        "mailde",
+        "mailt",
+        "appte",
+        "appt",
+        "antwoordde",
+        "antwoordt",
+        "beweerde",
+        "beweert",
+        "klaagde",
+        "klaagt",
+        "dreigde",
+        "dreigt",
+        "meldde",
+        "meldt",
+        "sprak",
+        "vroeg",
+        "vroegen",
+        "vraagt",
+        "gaf",
+        "geeft",
+        "aangegeven",
+        "schreeuwde",
+        "schreeuwt",
+        "fluisterde",
+    ]
+)
+# Words that date a sentence in a past that is over.
+HISTORICAL = frozenset(
+    {
+        ("vorig", "jaar"),
+        ("vorige", "jaar"),
+        ("vorig", "schooljaar"),
+        ("jaar", "geleden"),
+        ("jaren", "geleden"),
+        ("maanden", "geleden"),
+        ("lang", "geleden"),
+        ("tijd", "geleden"),
+        ("destijds",),
+        ("vroeger",),
+        ("ooit",),
+        ("toentertijd",),
+        ("inmiddels",),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str  # "self": the leader's own words; "other": quoted or reported
+    about: str  # "self", "other", or "" (no person in the clause)
+
+
+def attribute(tokens: tuple[Token, ...]) -> tuple[Attribution, ...]:
+    """Per token: who says it and whom its clause is about."""
+    about_by_clause = _subjects(tokens)
+    speaker_by_clause = _speakers(tokens, about_by_clause)
+    return tuple(
+        Attribution(speaker_by_clause[token.clause], about_by_clause[token.clause])
+        for token in tokens
+    )
+
+
+def _person(token: Token) -> str:
+    if token.folded in SELF_WORDS:
+        return "self"
+    if token.folded in OTHER_WORDS or token.folded in PEOPLE:
+        return "other"
+    if token.capital and not token.sentence_start and not token.quoted and len(token.folded) > 1:
+        return "other"  # a name in the middle of a sentence
+    return ""
+
+
+def _subjects(tokens: tuple[Token, ...]) -> dict[int, str]:
+    """The first person named in each clause; a clause without one continues the last."""
+    found: dict[int, str] = {}
+    last_sentence = -1
+    current = ""
+    for token in tokens:
+        if token.sentence != last_sentence:
+            last_sentence, current = token.sentence, ""
+        if token.clause not in found:
+            found[token.clause] = current
+        person = _person(token)
+        if person and found[token.clause] == current and not _decided(tokens, token):
+            found[token.clause] = person
+            current = person
+    return found
+
+
+def _decided(tokens: tuple[Token, ...], token: Token) -> bool:
+    """Whether an earlier word of the same clause already named its person."""
+    for earlier in reversed(tokens[: token.index]):
+        if earlier.clause != token.clause:
+            return False
+        if _person(earlier):
+            return True
+    return False
+
+
+def _speakers(tokens: tuple[Token, ...], about: dict[int, str]) -> dict[int, str]:
+    """Quotations are someone else's words unless the leader introduces them (`ik dacht:
+    '…'`); after `hij zei dat` or `volgens haar` the rest of the sentence is reported."""
+    speakers: dict[int, str] = {}
+    reported_sentence: int | None = None
+    for position, token in enumerate(tokens):
+        if token.clause in speakers:
+            if token.folded in SPEECH_VERBS and about.get(token.clause) == "other":
+                reported_sentence = token.sentence  # the clauses after this one
+            continue
+        if reported_sentence == token.sentence:
+            speakers[token.clause] = "other"
+        elif token.quoted:
+            intro = _introducing_clause(tokens, position)
+            speakers[token.clause] = "self" if intro == "self" else "other"
+        else:
+            speakers[token.clause] = "self"
+        if token.folded == "volgens" and position + 1 < len(tokens):
+            if _person(tokens[position + 1]) == "other" or tokens[position + 1].capital:
+                speakers[token.clause] = "other"
+                reported_sentence = token.sentence
+        if token.folded in SPEECH_VERBS and about.get(token.clause) == "other":
+            reported_sentence = token.sentence
+    return speakers
+
+
+def _introducing_clause(tokens: tuple[Token, ...], position: int) -> str:
+    """The person of the clause right before a quotation (`ik dacht: '…'` → self)."""
+    for earlier in reversed(tokens[:position]):
+        if not earlier.quoted:
+            return _person_of_clause(tokens, earlier.clause)
+    return ""
+
+
+def _person_of_clause(tokens: tuple[Token, ...], clause: int) -> str:
+    for token in tokens:
+        if token.clause == clause and _person(token):
+            return _person(token)
+    return ""
+
+
+def historical_sentences(tokens: tuple[Token, ...]) -> frozenset[int]:
+    """The sentences dated in a past that is over (`vorig jaar`, `jaren geleden`)."""
+    found = set()
+    for position, token in enumerate(tokens):
+        pair = (token.folded, tokens[position + 1].folded) if position + 1 < len(tokens) else ()
+        if (token.folded,) in HISTORICAL or pair in HISTORICAL:
+            found.add(token.sentence)
+    return frozenset(found)

@@ -1,0 +1,97 @@
+"""Negation with a real scope, in the manner of ConText (Chapman et al.; for Dutch,
+Afzal et al. 2014): a trigger negates the words after it up to the end of its clause or a
+terminator; a trigger at the end of its clause looks back instead (`boos was ik niet`).
+
+Lists stay inside the scope (`niet boos of geïrriteerd`: both are negated), a contrast ends
+it (`niet boos, maar wel teleurgesteld`), and pseudo-triggers negate nothing (`niet alleen
+boos`, `geen idee waarom ik zo boos werd`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach.language.tokens import Token
+
+TRIGGERS = frozenset(
+    [
+        "niet",
+        "geen",
+        "nooit",
+        "niets",
+        "niks",
+        "nauwelijks",
+        "amper",
+        "allerminst",
+        "zonder",
+        "nergens",
+        "allesbehalve",
+    ]
+)
+# Two-word phrases whose first word is a trigger but that negate nothing after them.
+PSEUDO_TRIGGERS = frozenset(
+    {
+        ("niet", "alleen"),
+        ("niet", "enkel"),
+        ("niet", "slechts"),
+        ("niet", "zomaar"),
+        ("niet", "voor"),  # niet voor niets
+        ("geen", "idee"),
+        ("geen", "wonder"),
+        ("geen", "flauw"),
+        ("zonder", "meer"),
+        ("niets", "dan"),
+        ("niet", "te"),  # niet te vergeten
+    }
+)
+# `niet meer dan`: a trigger followed by a comparison.
+_PSEUDO_TRIPLES = frozenset({("niet", "meer", "dan"), ("niet", "minder", "dan")})
+TERMINATORS = frozenset(
+    ["maar", "want", "toch", "wel", "alleen", "behalve", "omdat", "terwijl", "hoewel", "dus"]
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    trigger: int  # token index of the negating word
+    first: int  # first token it negates
+    last: int  # last token it negates
+
+
+def scopes(tokens: tuple[Token, ...]) -> tuple[Scope, ...]:
+    """Every negation in the text, with the tokens it reaches."""
+    found: list[Scope] = []
+    for token in tokens:
+        if token.folded not in TRIGGERS or _pseudo(tokens, token.index):
+            continue
+        last = token.index
+        for following in tokens[token.index + 1 :]:
+            if following.clause != token.clause or following.folded in TERMINATORS:
+                break
+            last = following.index
+        if last > token.index:
+            found.append(Scope(token.index, token.index + 1, last))
+            continue
+        first = token.index  # nothing follows in the clause: look back
+        for preceding in reversed(tokens[: token.index]):
+            if preceding.clause != token.clause or preceding.folded in TERMINATORS:
+                break
+            first = preceding.index
+        if first < token.index:
+            found.append(Scope(token.index, first, token.index - 1))
+    return tuple(found)
+
+
+def _pseudo(tokens: tuple[Token, ...], index: int) -> bool:
+    words = [token.folded for token in tokens[index : index + 3]]
+    return tuple(words[:2]) in PSEUDO_TRIGGERS or tuple(words) in _PSEUDO_TRIPLES
+
+
+def negated_by(tokens: tuple[Token, ...], found: tuple[Scope, ...]) -> tuple[int | None, ...]:
+    """Per token, the index of the trigger that negates it, or None."""
+    result: list[int | None] = [None] * len(tokens)
+    for scope in found:
+        for index in range(scope.first, scope.last + 1):
+            if result[index] is None:
+                result[index] = scope.trigger
+    return tuple(result)

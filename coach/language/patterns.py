@@ -1,0 +1,249 @@
+"""Phrase patterns with gaps, alternatives and free word order, as written in word lists.
+
+A pattern is a row of elements separated by spaces:
+
+- `zeggen`      the word in any of its forms (`zei`, `zegt`, `gezegd`), and as the head
+                of a compound (`druk` in `werkdruk`);
+- `=zei`        this form only;
+- `irrit*`, `*stress`  any word that starts or ends so;
+- `leven|zijn`  one of these words;
+- `echt?`       an optional word;
+- `...`         up to four other words of the same clause (`...2`: up to two).
+
+`ik ... niet meer ... leven|zijn` finds `ik wil eigenlijk niet meer leven`. An entry with
+`all:` lists patterns that must all occur in one clause (or sentence), in any order:
+`all: [ik, niet meer, leven|zijn]` also finds `soms wil ik er niet meer zijn`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from coach.language.analysis import Analysis
+from coach.language.forms import Forms, compound_head, forms_of
+from coach.language.tokens import WORD
+from coach.text import FUNCTION_WORDS, fold, stem
+
+DEFAULT_GAP = 4
+SPLIT_REACH = 8  # words between a separable verb and its particle
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled; the message says what to change, in Dutch."""
+
+
+@dataclass(frozen=True)
+class Word:
+    source: str
+    how: str  # "forms", "exact", "prefix" or "suffix"
+    text: str  # folded
+    forms: frozenset[str] = frozenset()
+    split: tuple[tuple[str, frozenset[str]], ...] = ()
+    stem: str = ""  # the Snowball stem, also accepted (empty: forms only)
+    compound: bool = False  # also the head of a compound
+
+    def fits(self, analysis: Analysis, index: int) -> int | None:
+        """The last token this word covers when it starts at `index`, or None."""
+        token = analysis.tokens[index]
+        folded = token.folded
+        if self.how == "exact":
+            return index if folded == self.text else None
+        if self.how == "prefix":
+            return index if folded.startswith(self.text) else None
+        if self.how == "suffix":
+            return index if folded.endswith(self.text) else None
+        if folded in self.forms or (self.stem and token.stem == self.stem):
+            return index
+        if self.compound and compound_head(folded, self.forms):
+            return index
+        for particle, base in self.split:
+            if folded in base:
+                found = _particle(analysis, index, particle)
+                if found is not None:
+                    return found
+        return None
+
+
+def _particle(analysis: Analysis, index: int, particle: str) -> int | None:
+    """Where the particle of a split verb is: later in the clause (`kijken we … terug`),
+    or just before `te` (`om terug te kijken`)."""
+    tokens = analysis.tokens
+    clause = tokens[index].clause
+    for later in tokens[index + 1 : index + 1 + SPLIT_REACH]:
+        if later.clause != clause:
+            break
+        if later.folded == particle:
+            return later.index
+    if index >= 2 and tokens[index - 1].folded == "te" and tokens[index - 2].folded == particle:
+        return index - 2
+    return None
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    words: tuple[Word, ...]
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Gap:
+    reach: int
+
+
+Element = Alternatives | Gap
+
+
+@dataclass(frozen=True)
+class Pattern:
+    source: str
+    sequences: tuple[tuple[Element, ...], ...]  # one, or several in any order (`all:`)
+    within: str = "clause"  # where the sequences of `all:` must meet: clause or sentence
+    who: str = ""  # "self": only in the leader's own words about themselves; "other"
+
+    @property
+    def anchor(self) -> Alternatives:
+        first = self.sequences[0][0]
+        assert isinstance(first, Alternatives)
+        return first
+
+
+@dataclass(frozen=True)
+class Match:
+    first: int  # token indexes
+    last: int
+    used: tuple[int, ...] = field(default=())  # the tokens the pattern's words matched
+
+
+def compile_word(raw: str, stems: bool = True) -> Word:
+    folded = fold(raw)
+    if folded.startswith("=") and len(folded) > 1:
+        return _checked(Word(raw, "exact", folded[1:]))
+    if folded.startswith("*") and folded.endswith("*"):
+        raise PatternError(f"'{raw}': gebruik * aan het begin óf aan het eind, niet allebei")
+    core = folded.strip("*")
+    if folded.endswith("*"):
+        return _checked(Word(raw, "prefix", core))
+    if folded.startswith("*"):
+        return _checked(Word(raw, "suffix", core))
+    _checked(Word(raw, "forms", core))
+    forms: Forms = forms_of(core)
+    return Word(
+        raw,
+        "forms",
+        core,
+        forms.whole,
+        forms.split,
+        stem(core) if stems and len(core) >= 4 else "",
+        compound=len(core) >= 4 and core not in FUNCTION_WORDS,
+    )
+
+
+def _checked(word: Word) -> Word:
+    found = WORD.findall(word.text)
+    if len(found) != 1 or found[0] != word.text:
+        raise PatternError(f"'{word.source}' is geen woord")
+    return word
+
+
+def compile_sequence(source: str, stems: bool = True) -> tuple[Element, ...]:
+    elements: list[Element] = []
+    for raw in source.split():
+        if raw.startswith("...") and raw.strip(".").isdigit() | (raw == "..."):
+            reach = int(raw[3:]) if raw[3:] else DEFAULT_GAP
+            elements.append(Gap(reach))
+            continue
+        optional = raw.endswith("?") and len(raw) > 1
+        choices = raw.rstrip("?") if optional else raw
+        words = tuple(compile_word(choice, stems) for choice in choices.split("|") if choice)
+        if not words:
+            raise PatternError(f"'{raw}' is geen woord")
+        elements.append(Alternatives(words, optional))
+    if not elements:
+        raise PatternError("een lege regel is geen woord")
+    if not isinstance(elements[0], Alternatives) or elements[0].optional:
+        raise PatternError(f"'{source}': begin met een woord dat er altijd staat")
+    if isinstance(elements[-1], Gap):
+        raise PatternError(f"'{source}': eindig met een woord, niet met ...")
+    return tuple(elements)
+
+
+def compile_pattern(
+    source: str | list[str], within: str = "clause", who: str = "", stems: bool = True
+) -> Pattern:
+    """A pattern from its text (one row), or from `all:` rows that may come in any order."""
+    rows = [source] if isinstance(source, str) else list(source)
+    if not rows:
+        raise PatternError("all: heeft minstens één woord of woordgroep nodig")
+    name = source if isinstance(source, str) else " + ".join(rows)
+    return Pattern(name, tuple(compile_sequence(row, stems) for row in rows), within, who)
+
+
+def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None:
+    """The pattern's match with its first word at this token, if any."""
+    first = _sequence(pattern.sequences[0], analysis, index, index, ())
+    if first is None:
+        return None
+    used = list(first)
+    area = (
+        analysis.clause_range(index)
+        if pattern.within == "clause"
+        else analysis.sentence_range(index)
+    )
+    for sequence in pattern.sequences[1:]:
+        found = next(
+            (
+                each
+                for start in area
+                if start not in used
+                for each in [_sequence(sequence, analysis, start, start, ())]
+                if each is not None and not set(each) & set(used)
+            ),
+            None,
+        )
+        if found is None:
+            return None
+        used.extend(found)
+    return Match(min(used), max(used), tuple(sorted(used)))
+
+
+def _sequence(
+    elements: tuple[Element, ...],
+    analysis: Analysis,
+    position: int,
+    start: int,
+    used: tuple[int, ...],
+) -> tuple[int, ...] | None:
+    """Match the elements from `position` on; the tokens used, or None (backtracking)."""
+    if not elements:
+        return used
+    tokens = analysis.tokens
+    element, rest = elements[0], elements[1:]
+    if isinstance(element, Gap):
+        clause = tokens[position - 1].clause if position > 0 else 0
+        for skip in range(element.reach + 1):
+            at = position + skip
+            if at >= len(tokens) or tokens[at].clause != clause:
+                break
+            found = _sequence(rest, analysis, at, start, used)
+            if found is not None:
+                return found
+        return None
+    if position < len(tokens) and tokens[position].sentence == tokens[start].sentence:
+        for word in element.words:
+            last = word.fits(analysis, position)
+            if last is not None:
+                extra = (last,) if last != position else ()
+                found = _sequence(rest, analysis, position + 1, start, (*used, position, *extra))
+                if found is not None:
+                    return found
+    if element.optional:
+        return _sequence(rest, analysis, position, start, used)
+    return None
+
+
+def words_of(pattern: Pattern) -> Iterator[Word]:
+    for sequence in pattern.sequences:
+        for element in sequence:
+            if isinstance(element, Alternatives):
+                yield from element.words
