@@ -18,6 +18,7 @@ import click
 # imported by the commands that use them: `coach --help` does not pay for them (bench/).
 from coach import __version__, click_nl
 from coach.cli_common import DutchGroup, format_option, home_of
+from coach.cli_eval import eval_command
 from coach.cli_progress import progress_command
 from coach.cli_review import review_command
 from coach.cli_transcripts import annotate_command, import_command, search_command
@@ -811,6 +812,7 @@ def _numbers(sessions: list[Any]) -> str:
 cli.add_command(progress_command)
 cli.add_command(review_command)
 cli.add_command(annotate_command)
+cli.add_command(eval_command)
 transcripts_group.add_command(search_command)
 transcripts_group.add_command(import_command)
 
