@@ -169,13 +169,10 @@ def make_lexicon(
     negation: bool = True,
     description: str = "",
     who: str = "",
-    exceptions: tuple[str, ...] = (),
+    exceptions: tuple[Any, ...] = (),
 ) -> Lexicon:
     """A lexicon from (entry, family) pairs; EntryError names the first bad entry."""
-    try:
-        compiled = tuple(compile_pattern(source) for source in exceptions)
-    except PatternError as exc:
-        raise EntryError(str(exc)) from None
+    compiled = tuple(make_entry(source).pattern for source in exceptions)
     return Lexicon(
         lexicon_id,
         title,
@@ -250,12 +247,16 @@ def _longest_at(
     return best
 
 
-def _negation(lexicon: Lexicon, analysis: Analysis, match: Match) -> str:
+def _negation(lexicon: Lexicon, analysis: Analysis, match: Match, spread: bool = False) -> str:
+    """The word that negates a match, if any. A negation between the words of a match
+    (`tot ik niks meer voel`) belongs to it, unless the match spreads over a sentence
+    (`all:`), where only its own words are its own."""
     if not lexicon.negation:
         return ""
     for position in match.used:
         trigger = analysis.negated[position]
-        if trigger is not None and trigger not in match.used:
+        inside = trigger in match.used if spread else match.first <= (trigger or 0) <= match.last
+        if trigger is not None and not inside:
             return analysis.tokens[trigger].folded
     return ""
 
@@ -281,6 +282,7 @@ def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, s
         for index in range(len(analysis.tokens)):
             if any(word.fits(analysis, index) is not None for word in anchor_words):
                 match = matches_at(pattern, analysis, index)
-                if match is not None:
+                # `geen gedachte over mijn pensioen`: a negated idiom explains nothing away
+                if match is not None and not _negation(lexicon, analysis, match, spread=True):
                     spans.append((match.first, match.last, pattern.source))
     return spans

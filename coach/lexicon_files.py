@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.errors import DialogueError, Issue
-from coach.language.patterns import PatternError, compile_pattern
 from coach.lexicon import EntryError, Lexicon, make_entry
 from coach.schema import problems
 from coach.shipped import shipped_dir
@@ -170,11 +169,11 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
             entries.append(entry)
     exceptions = []
     for index, item in enumerate(data.get("except") or []):
-        if not isinstance(item, str):
+        if not isinstance(item, str | dict):
             continue
         try:
-            exceptions.append(compile_pattern(item))
-        except PatternError as exc:
+            exceptions.append(make_entry(item).pattern)
+        except EntryError as exc:
             issue(("except", index), str(exc), ENTRY_HINT, "BAD_ENTRY")
     if any(i.severity == "error" for i in issues):
         return LexiconResult(None, issues)

@@ -31,7 +31,13 @@ from coach.model import Call, Dialogue, Location, Safety, SafetyRule
 
 # The built-in safety net: its lists always come from the shipped lexicons, so a local file
 # cannot switch it off by accident.
-SAFETY_LEVELS = (("crisis", "crisissignalen"), ("zorg", "zorgsignalen"))
+SAFETY_LEVELS = (
+    ("crisis", "crisissignalen"),
+    ("zorg", "zorgsignalen"),
+    ("geweld", "geweldsignalen"),
+    ("ander", "zorg-om-een-ander"),
+    ("herstel", "herstelsignalen"),
+)
 
 Inspect = Callable[..., Any]  # loader.inspect_dialogue, passed in to avoid a circular import
 

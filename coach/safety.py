@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from coach.lexicon import hits
+from coach.language.analysis import Analysis, analyse
+from coach.lexicon import findings
 from coach.model import Safety
 
 QUESTION = "Wil je verder met dit gesprek?"
@@ -40,20 +41,81 @@ _HELP = {
 }
 
 
+# Words that make the leader the one a threat or an act of violence is aimed at.
+_LEADER = frozenset({"ik", "me", "mij", "mezelf", "mijzelf"})
+
+
 def signal(safety: Safety | None, text: str, shown: Iterable[str]) -> tuple[str, str] | None:
-    """(level, the words that gave the signal) for the first level not shown yet, or None."""
+    """(level, the words that gave the signal) for the first level not shown yet, or None.
+
+    The level depends on whose distress it is. The leader's own words about themselves
+    give the rule's level (`crisis`, `zorg`). Words about someone else, or someone else's
+    words, give `ander`: worry about another person. A sentence dated in a past that is
+    over (`vorig jaar`, `jaren geleden`) gives nothing, and neither does a negation (`niet
+    bedreigd`) or an idiom the word list names (`ik kan niet meer wachten`)."""
     if safety is None:
         return None
     done = set(shown)
     if "crisis" in done:  # its referral already names every kind of help
         done.add("zorg")
-    for rule in safety.rules:
-        if rule.level in done:
-            continue
-        found = hits(rule.lexicon, text)
-        if found:
-            return rule.level, found[0].text
+    found = assess(safety, text)
+    for level, words in found:
+        if level not in done:
+            return level, words
     return None
+
+
+def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
+    """Every signal in the text as (level, words), most urgent level first."""
+    analysis = analyse(text)
+    found: list[tuple[str, str]] = []
+    over = any(
+        finding.counts
+        for rule in safety.rules
+        if rule.level == "herstel"
+        for finding in findings(rule.lexicon, text)
+    )
+    for rule in safety.rules:
+        if rule.level == "herstel":
+            continue
+        for finding in findings(rule.lexicon, text):
+            if not finding.counts:
+                continue
+            first = _first_token(analysis, finding.hit.start)
+            if first is None or analysis.is_historical(first):
+                continue
+            level = _level(rule.level, analysis, first)
+            if level and not (over and level != "crisis"):
+                found.append((level, finding.hit.text))
+    return sorted(found, key=lambda pair: _URGENCY.index(pair[0]))
+
+
+_URGENCY = ("crisis", "zorg", "ander")
+
+
+def _first_token(analysis: Analysis, start: int) -> int | None:
+    return next((token.index for token in analysis.tokens if token.start >= start), None)
+
+
+def _level(rule_level: str, analysis: Analysis, index: int) -> str:
+    attribution = analysis.attribution[index]
+    token = analysis.tokens[index]
+    # `mijn vrouw zegt dat ik te veel drink`: reported, but about the leader
+    own = (attribution.speaker == "self" and attribution.about != "other") or (
+        attribution.about == "self" and not token.quoted
+    )
+    if rule_level == "geweld":
+        clause = analysis.clause_range(index)
+        sentence = analysis.sentence_range(index)
+        aimed_at_leader = any(analysis.tokens[i].folded in _LEADER for i in clause) or (
+            own and any(analysis.tokens[i].folded in _LEADER for i in sentence)
+        )
+        return "zorg" if aimed_at_leader else "ander"
+    if rule_level == "ander" or own:
+        return rule_level
+    if rule_level == "zorg" and analysis.tokens[index].quoted:
+        return ""  # someone quoted saying `ik kan niet meer` is too often a manner of speaking
+    return "ander"
 
 
 def referral(safety: Safety | None, level: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from coach.language.attribution import Attribution, attribute, historical_sentences
+from coach.language.attribution import Attribution, attribute, historical_clauses
 from coach.language.negation import Scope, negated_by, scopes
 from coach.language.tokens import Token, tokenize
 
@@ -17,7 +17,7 @@ class Analysis:
     negations: tuple[Scope, ...]
     negated: tuple[int | None, ...]  # per token: the trigger that negates it
     attribution: tuple[Attribution, ...]  # per token
-    historical: frozenset[int]  # sentences about a past that is over
+    historical: frozenset[int]  # clauses about a past that is over; see historical_clauses
 
     def clause_range(self, index: int) -> range:
         """The token indexes of the clause this token is in."""
@@ -29,6 +29,11 @@ class Analysis:
         while last + 1 < len(self.tokens) and self.tokens[last + 1].clause == clause:
             last += 1
         return range(first, last + 1)
+
+    def is_historical(self, index: int) -> bool:
+        """Whether this token's clause or sentence is dated in a past that is over."""
+        token = self.tokens[index]
+        return token.clause in self.historical or -1 - token.sentence in self.historical
 
     def sentence_range(self, index: int) -> range:
         sentence = self.tokens[index].sentence
@@ -51,5 +56,5 @@ def analyse(text: str) -> Analysis:
         found,
         negated_by(tokens, found),
         attribute(tokens),
-        historical_sentences(tokens),
+        historical_clauses(tokens),
     )

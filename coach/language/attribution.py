@@ -58,6 +58,17 @@ PEOPLE = frozenset(
         "medewerkers",
         "stagiair",
         "teamlid",
+        "teamleden",
+        "meisje",
+        "jongen",
+        "leerlinge",
+        "docente",
+        "juf",
+        "meester",
+        "stiefvader",
+        "stiefmoeder",
+        "oom",
+        "tante",
         "schoolleider",
         "coördinator",
         "coordinator",
@@ -128,6 +139,20 @@ HISTORICAL = frozenset(
         ("ooit",),
         ("toentertijd",),
         ("inmiddels",),
+        ("jaren", "terug"),
+        ("afgelopen", "jaar"),
+        ("paar", "jaar"),
+        ("indertijd",),
+        ("jaar", "terug"),
+        ("afgelopen", "winter"),
+        ("afgelopen", "zomer"),
+        ("vorig", "najaar"),
+        ("vorige", "baan"),
+        ("vorige", "functie"),
+        ("vorige", "school"),
+        ("verleden",),
+        ("mijn", "studie"),
+        ("toen", "ik", "net"),
     }
 )
 
@@ -226,11 +251,24 @@ def _person_of_clause(tokens: tuple[Token, ...], clause: int) -> str:
     return ""
 
 
-def historical_sentences(tokens: tuple[Token, ...]) -> frozenset[int]:
-    """The sentences dated in a past that is over (`vorig jaar`, `jaren geleden`)."""
+def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
+    """The clauses dated in a past that is over (`vorig jaar`, `jaren geleden`, `in 2019`),
+    and, as -1 - n, the sentences n whose first words date them as a whole."""
     found = set()
     for position, token in enumerate(tokens):
-        pair = (token.folded, tokens[position + 1].folded) if position + 1 < len(tokens) else ()
-        if (token.folded,) in HISTORICAL or pair in HISTORICAL:
-            found.add(token.sentence)
+        words = tuple(each.folded for each in tokens[position : position + 3])
+        year = token.folded.isdigit() and len(token.folded) == 4 and position > 0
+        if year and tokens[position - 1].folded in ("in", "sinds"):
+            words = ("in", "jaartal")
+        if any(words[:size] in HISTORICAL for size in (1, 2, 3)) or words == ("in", "jaartal"):
+            found.add(token.clause)
+            if position <= _first_of_sentence(tokens, position) + 1:
+                found.add(-1 - token.sentence)  # a time at the start dates the whole sentence
     return frozenset(found)
+
+
+def _first_of_sentence(tokens: tuple[Token, ...], position: int) -> int:
+    first = position
+    while first > 0 and tokens[first - 1].sentence == tokens[position].sentence:
+        first -= 1
+    return first

@@ -46,8 +46,11 @@ PSEUDO_TRIGGERS = frozenset(
 )
 # `niet meer dan`: a trigger followed by a comparison.
 _PSEUDO_TRIPLES = frozenset({("niet", "meer", "dan"), ("niet", "minder", "dan")})
+# A contrast or a reason ends the scope, and so does an embedded clause: `ik snap niet
+# waarom ik er nog ben` does not negate `ik er nog ben`.
 TERMINATORS = frozenset(
-    ["maar", "want", "toch", "wel", "alleen", "behalve", "omdat", "terwijl", "hoewel", "dus"]
+    "maar want toch wel alleen behalve omdat terwijl hoewel dus waarom hoe wat wie waar "
+    "wanneer dat".split()
 )
 
 
@@ -83,6 +86,8 @@ def scopes(tokens: tuple[Token, ...]) -> tuple[Scope, ...]:
 
 
 def _pseudo(tokens: tuple[Token, ...], index: int) -> bool:
+    if index > 0 and tokens[index - 1].folded == "of":
+        return True  # `of ik er ben of niet`: an alternative, not a negation
     words = [token.folded for token in tokens[index : index + 3]]
     return tuple(words[:2]) in PSEUDO_TRIGGERS or tuple(words) in _PSEUDO_TRIPLES
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from coach.language.analysis import Analysis
 from coach.language.forms import Forms, compound_head, forms_of
+from coach.language.irregular import FORM_TO_INFINITIVES
 from coach.language.tokens import WORD
 from coach.text import FUNCTION_WORDS, fold, stem
 
@@ -134,7 +135,9 @@ def compile_word(raw: str, stems: bool = True) -> Word:
         core,
         forms.whole,
         forms.split,
-        stem(core) if stems and len(core) >= 4 else "",
+        # Snowball conflates `geslagen` and `geslaagd`: words whose forms the irregular-verb
+        # table gives in full do without the stem.
+        stem(core) if stems and len(core) >= 4 and core not in FORM_TO_INFINITIVES else "",
         compound=len(core) >= 4 and core not in FUNCTION_WORDS,
     )
 

@@ -35,13 +35,14 @@ CLAUSE_OPENERS = frozenset(
         "totdat",
         "tenzij",
         "behalve",
-        "toch",
-        "alleen",
     ]
 )
 # `en` and `of` start a new clause only when a new subject follows: `niet boos of
 # geïrriteerd` is one list, `niet boos en ik voelde me rustig` is two clauses.
 LIST_JOINERS = frozenset({"en", "of", "dus"})
+# `dat` opens a clause when a subject follows (`ze zei dat haar vader …`), not as a pronoun
+# (`dat gesprek`); `en`/`of` likewise (`… gehad en mijn bloeddruk is te hoog`).
+DETERMINERS = frozenset("de het een mijn m'n zijn haar ons onze hun jouw je".split())
 SUBJECT_WORDS = frozenset(
     [
         "ik",
@@ -103,10 +104,10 @@ def tokenize(text: str) -> tuple[Token, ...]:
             quoted = True
             new_clause = bool(tokens)
         if tokens and not new_clause:
+            following = matches[number + 1].group() if number + 1 < len(matches) else ""
             new_clause = word in CLAUSE_OPENERS or (
-                word in LIST_JOINERS
-                and number + 1 < len(matches)
-                and matches[number + 1].group() in SUBJECT_WORDS
+                word in (*LIST_JOINERS, "dat")
+                and (following in SUBJECT_WORDS or following in DETERMINERS)
             )
         if new_sentence:
             sentence += 1
