@@ -227,10 +227,15 @@ def _speakers(tokens: tuple[Token, ...], about: dict[int, str]) -> dict[int, str
             speakers[token.clause] = "self" if intro == "self" else "other"
         else:
             speakers[token.clause] = "self"
-        if token.folded == "volgens" and position + 1 < len(tokens):
-            if _person(tokens[position + 1]) == "other" or tokens[position + 1].capital:
-                speakers[token.clause] = "other"
-                reported_sentence = token.sentence
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        # `volgens haar …`: what follows is hers
+        if (
+            token.folded == "volgens"
+            and following is not None
+            and (_person(following) == "other" or following.capital)
+        ):
+            speakers[token.clause] = "other"
+            reported_sentence = token.sentence
         if token.folded in SPEECH_VERBS and about.get(token.clause) == "other":
             reported_sentence = token.sentence
     return speakers

@@ -49,8 +49,25 @@ _PSEUDO_TRIPLES = frozenset({("niet", "meer", "dan"), ("niet", "minder", "dan")}
 # A contrast or a reason ends the scope, and so does an embedded clause: `ik snap niet
 # waarom ik er nog ben` does not negate `ik er nog ben`.
 TERMINATORS = frozenset(
-    "maar want toch wel alleen behalve omdat terwijl hoewel dus waarom hoe wat wie waar "
-    "wanneer dat".split()
+    [
+        "maar",
+        "want",
+        "toch",
+        "wel",
+        "alleen",
+        "behalve",
+        "omdat",
+        "terwijl",
+        "hoewel",
+        "dus",
+        "waarom",
+        "hoe",
+        "wat",
+        "wie",
+        "waar",
+        "wanneer",
+        "dat",
+    ]
 )
 
 

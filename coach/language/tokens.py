@@ -42,7 +42,9 @@ CLAUSE_OPENERS = frozenset(
 LIST_JOINERS = frozenset({"en", "of", "dus"})
 # `dat` opens a clause when a subject follows (`ze zei dat haar vader …`), not as a pronoun
 # (`dat gesprek`); `en`/`of` likewise (`… gehad en mijn bloeddruk is te hoog`).
-DETERMINERS = frozenset("de het een mijn m'n zijn haar ons onze hun jouw je".split())
+DETERMINERS = frozenset(
+    ["de", "het", "een", "mijn", "m'n", "zijn", "haar", "ons", "onze", "hun", "jouw", "je"]
+)
 SUBJECT_WORDS = frozenset(
     [
         "ik",

@@ -141,8 +141,8 @@ def evaluate(
                         )
                     )
     for safety_item in corpus.safety:
-        found = safety.signal(net, safety_item.text, ())
-        level, words = found if found is not None else (NONE, "")
+        signalled = safety.signal(net, safety_item.text, ())
+        level, words = signalled if signalled is not None else (NONE, "")
         result.safety.append(SafetyResult(safety_item, level, words))
     return result
 
