@@ -62,8 +62,8 @@ def load_corpus(folder: Path, split: str) -> Corpus:
     for each in splits:
         for path in sorted((folder / "followups" / each).glob("*.yaml")):
             followups.extend(_followups(path))
-        path = folder / "safety" / f"{each}.yaml"
-        if path.is_file():
+        # `dev.yaml`, and more files of the same split from other writers (`dev-2.yaml`)
+        for path in sorted((folder / "safety").glob(f"{each}*.yaml")):
             safety.extend(_safety(path))
     return Corpus(tuple(followups), tuple(safety))
 
