@@ -15,6 +15,8 @@ Every issue has a stable code, so tools and tests can rely on it:
                    holds, it silently goes on to the node below it
 - UNUSED_ANSWER    (warning) an answer that nothing reads: no condition, text, card,
                    `subject`, `remember` or `with`
+- EXAMPLE          a follow-up's example answer does not do what it says: a `fires`
+                   example on which the rule stays quiet, or a `quiet` one on which it fires
 
 The wording of texts is checked in `wording.py` (MIXED_REGISTER, CLOSED_QUESTION).
 """
@@ -64,7 +66,35 @@ def check_dialogue(
     if not broken and not known_ids and not any(i.severity == "error" for i in issues):
         issues += _flow(dialogue)
         issues += _unused_answers(dialogue)
+        issues += _examples(dialogue)
     return issues
+
+
+def _examples(dialogue: Dialogue) -> list[Issue]:
+    """Each follow-up's example answers, run through its rule with the real word lists."""
+    found = []
+    for node in dialogue.nodes:
+        if not isinstance(node, Ask):
+            continue
+        for number, probe in enumerate(node.probes):
+            cases = [(t, True) for t in probe.fires] + [(t, False) for t in probe.quiet]
+            for text, expected in cases:
+                names: dict[str, expr.Value] = {"answer": text, node.into: text}
+                scope = expr.Scope(names.get, dialogue.lexicons)
+                if expr.holds(probe.when.expr, scope) != expected:
+                    what = "gaat niet af op" if expected else "gaat af op"
+                    found.append(
+                        _issue(
+                            probe.loc,
+                            f"nodes.{node.id}.probes[{number}].examples",
+                            "EXAMPLE",
+                            f"vervolgvraag '{probe.id}' {what} het voorbeeld ‘{text}’",
+                            "pas de regel of de woordenlijst aan, of verplaats het voorbeeld; "
+                            f'coach explain "…" --dialogue {dialogue.id} --node {node.id} '
+                            "laat zien waarom",
+                        )
+                    )
+    return found
 
 
 def _issue(

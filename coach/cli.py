@@ -19,6 +19,7 @@ import click
 from coach import __version__, click_nl
 from coach.cli_common import DutchGroup, format_option, home_of
 from coach.cli_eval import eval_command
+from coach.cli_language import explain_command, lexicon_group
 from coach.cli_progress import progress_command
 from coach.cli_review import review_command
 from coach.cli_transcripts import annotate_command, import_command, search_command
@@ -813,6 +814,8 @@ cli.add_command(progress_command)
 cli.add_command(review_command)
 cli.add_command(annotate_command)
 cli.add_command(eval_command)
+cli.add_command(explain_command)
+cli.add_command(lexicon_group)
 transcripts_group.add_command(search_command)
 transcripts_group.add_command(import_command)
 

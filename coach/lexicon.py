@@ -83,7 +83,8 @@ class Lexicon:
         for entry in self.entries:
             for word in entry.pattern.anchor.words:
                 if word.how == "forms":
-                    for form in word.forms | {particle for particle, _ in word.split}:
+                    split_forms = {form for _, base in word.split for form in base}
+                    for form in word.forms | split_forms:
                         by_form.setdefault(form, []).append(entry)
                     if word.stem:
                         by_stem.setdefault(word.stem, []).append(entry)
@@ -192,26 +193,39 @@ def findings(lexicon: Lexicon, text: str) -> list[Finding]:
     found: list[Finding] = []
     index = 0
     while index < len(analysis.tokens):
-        best = _longest_at(lexicon, analysis, index)
-        if best is None:
+        candidates = [
+            _finding(lexicon, analysis, entry, match, idioms)
+            for entry, match in _matches_at(lexicon, analysis, index)
+        ]
+        if not candidates:
             index += 1
             continue
-        entry, match = best
-        first, last = analysis.tokens[match.first], analysis.tokens[match.last]
-        hit = Hit(first.start, last.end, text[first.start : last.end], entry)
-        found.append(
-            Finding(
-                hit,
-                negated_by=_negation(lexicon, analysis, match),
-                not_own=_not_own(entry.pattern.who or lexicon.who, analysis, match),
-                idiom=next(
-                    (source for lo, hi, source in idioms if lo <= match.last and match.first <= hi),
-                    "",
-                ),
-            )
-        )
+        # The longest match that counts wins; if none counts, the longest says why not.
+        finding, match = next(((f, m) for f, m in candidates if f.counts), candidates[0])
+        found.append(finding)
         index = match.last + 1
     return found
+
+
+def _finding(
+    lexicon: Lexicon,
+    analysis: Analysis,
+    entry: Entry,
+    match: Match,
+    idioms: list[tuple[int, int, str]],
+) -> tuple[Finding, Match]:
+    first, last = analysis.tokens[match.first], analysis.tokens[match.last]
+    hit = Hit(first.start, last.end, analysis.text[first.start : last.end], entry)
+    idiom = next((src for lo, hi, src in idioms if lo <= match.last and match.first <= hi), "")
+    return (
+        Finding(
+            hit,
+            negated_by=_negation(lexicon, analysis, match),
+            not_own=_not_own(entry.pattern.who or lexicon.who, analysis, match),
+            idiom=idiom,
+        ),
+        match,
+    )
 
 
 def hits(lexicon: Lexicon, text: str) -> list[Hit]:
@@ -234,29 +248,34 @@ def starts(lexicon: Lexicon, text: str) -> Hit | None:
     return None
 
 
+def _matches_at(
+    lexicon: Lexicon, analysis: Analysis, index: int, contiguous: bool = False
+) -> list[tuple[Entry, Match]]:
+    """The entries that match with their first word here, longest first (file order
+    among equals)."""
+    found = []
+    for entry in lexicon.candidates(analysis, index):
+        match = matches_at(entry.pattern, analysis, index)
+        if match is not None and not (contiguous and match.first != index):
+            found.append((entry, match))
+    return sorted(found, key=lambda pair: -len(pair[1].used))
+
+
 def _longest_at(
     lexicon: Lexicon, analysis: Analysis, index: int, contiguous: bool = False
 ) -> tuple[Entry, Match] | None:
-    best: tuple[Entry, Match] | None = None
-    for entry in lexicon.candidates(analysis, index):
-        match = matches_at(entry.pattern, analysis, index)
-        if match is None or (contiguous and match.first != index):
-            continue
-        if best is None or len(match.used) > len(best[1].used):
-            best = (entry, match)
-    return best
+    found = _matches_at(lexicon, analysis, index, contiguous)
+    return found[0] if found else None
 
 
-def _negation(lexicon: Lexicon, analysis: Analysis, match: Match, spread: bool = False) -> str:
-    """The word that negates a match, if any. A negation between the words of a match
-    (`tot ik niks meer voel`) belongs to it, unless the match spreads over a sentence
-    (`all:`), where only its own words are its own."""
+def _negation(lexicon: Lexicon, analysis: Analysis, match: Match) -> str:
+    """The word that negates a match, if any: a negation that is one of the pattern's own
+    words (`niet meer leven`) negates nothing, one in a gap (`gaat ... goed`) does."""
     if not lexicon.negation:
         return ""
     for position in match.used:
         trigger = analysis.negated[position]
-        inside = trigger in match.used if spread else match.first <= (trigger or 0) <= match.last
-        if trigger is not None and not inside:
+        if trigger is not None and trigger not in match.used:
             return analysis.tokens[trigger].folded
     return ""
 
@@ -283,6 +302,6 @@ def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, s
             if any(word.fits(analysis, index) is not None for word in anchor_words):
                 match = matches_at(pattern, analysis, index)
                 # `geen gedachte over mijn pensioen`: a negated idiom explains nothing away
-                if match is not None and not _negation(lexicon, analysis, match, spread=True):
+                if match is not None and not _negation(lexicon, analysis, match):
                     spans.append((match.first, match.last, pattern.source))
     return spans

@@ -12,9 +12,10 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from coach.errors import DialogueError, Issue
-from coach.lexicon import EntryError, Lexicon, make_entry
+from coach.lexicon import EntryError, Lexicon, hits, make_entry
 from coach.schema import problems
 from coach.shipped import shipped_dir
 from coach.yamldoc import JsonPath, YamlDocument, format_path, read_yaml_file
@@ -186,4 +187,27 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
         who=str(data.get("who") or ""),
         exceptions=tuple(exceptions),
     )
+    issues += _example_issues(document, data, lexicon)
     return LexiconResult(lexicon, issues)
+
+
+def _example_issues(document: YamlDocument, data: dict[str, Any], lexicon: Lexicon) -> list[Issue]:
+    """`examples: {fires: [...], quiet: [...]}`: sentences the list must and must not find."""
+    found = []
+    raw = data.get("examples")
+    examples: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    for kind, expected in (("fires", True), ("quiet", False)):
+        for index, text in enumerate(examples.get(kind) or []):
+            if isinstance(text, str) and bool(hits(lexicon, text)) != expected:
+                what = "vindt niets in" if expected else "vindt iets in"
+                found.append(
+                    Issue(
+                        document.file,
+                        document.line_of(("examples", kind, index)),
+                        format_path(("examples", kind, index)),
+                        f"de lijst {what} het voorbeeld ‘{text}’",
+                        f'coach explain "…" --lexicon {lexicon.id} laat zien waarom',
+                        code="EXAMPLE",
+                    )
+                )
+    return found

@@ -362,7 +362,7 @@ class _Builder:
         return End(text=_need(text), title=title, summary=self._summary(raw, path), **common)
 
     def _probes(self, raw: dict[str, Any], path: JsonPath) -> tuple[Probe, ...]:
-        probes = []
+        probes: list[Probe] = []
         for index, item in enumerate(_list(raw.get("probes"))):
             where = (*path, "probes", index)
             if not isinstance(item, dict):
@@ -371,7 +371,8 @@ class _Builder:
             text = self._phrase(item.get("ask"), (*where, "ask"))
             if when is None or text is None:
                 raise _Skip
-            probe_id = item.get("id") if isinstance(item.get("id"), str) else str(index + 1)
+            given = item.get("id")
+            probe_id = given if isinstance(given, str) else str(index + 1)
             if any(earlier.id == probe_id for earlier in probes):
                 self._issue(
                     (*where, "id"),
@@ -386,6 +387,8 @@ class _Builder:
                     self._loc(where),
                     replace=item.get("replace") is True,
                     id=probe_id,
+                    fires=_examples(item, "fires"),
+                    quiet=_examples(item, "quiet"),
                 )
             )
         return tuple(probes)
@@ -567,6 +570,12 @@ def _yaml_issues(issues: list[Issue]) -> list[Issue]:
 
 class _Skip(Exception):
     """A node cannot be built; the reason was reported (here or by the schema)."""
+
+
+def _examples(item: dict[str, Any], kind: str) -> tuple[str, ...]:
+    examples = item.get("examples")
+    found = examples.get(kind) if isinstance(examples, dict) else None
+    return tuple(text for text in found if isinstance(text, str)) if isinstance(found, list) else ()
 
 
 def _need(value: Phrase | None) -> Phrase:

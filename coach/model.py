@@ -86,6 +86,8 @@ class Probe:
     loc: Location
     replace: bool = False  # the answer to this follow-up replaces the answer so far
     id: str = ""  # unique within its question; "1", "2", ... when the author gave none
+    fires: tuple[str, ...] = ()  # example answers on which the rule must fire (validate)
+    quiet: tuple[str, ...] = ()  # example answers on which it must not
 
 
 @dataclass(frozen=True)

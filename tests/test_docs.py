@@ -203,3 +203,18 @@ def test_the_readmes_review_example_is_what_review_prints(
     sample = next(block for block in code_blocks(README, "text") if "Review van sessie 1" in block)
     expected = sample.rstrip("\n").splitlines()
     assert shown[: len(expected)] == expected
+
+
+def test_the_guides_pattern_example_is_a_lexicon_whose_examples_hold(tmp_path: Path) -> None:
+    from coach.lexicon import hits
+    from coach.lexicon_files import inspect_lexicon
+
+    guide = (REPO / "docs" / "authoring.md").read_text("utf-8")
+    [example] = [block for block in code_blocks(guide, "yaml") if "voorbeeld-patronen" in block]
+    path = tmp_path / "voorbeeld-patronen.yaml"
+    path.write_text(example, encoding="utf-8")
+    result = inspect_lexicon(path)
+    assert result.issues == [] and result.lexicon is not None
+    assert hits(result.lexicon, "We kijken er over zes weken op terug.")
+    path.write_text(example.replace("    - \"De vergaderstress loopt op.\"\n", "    - \"Niets hier.\"\n"), encoding="utf-8")
+    assert [issue.code for issue in inspect_lexicon(path).issues] == ["EXAMPLE"]
