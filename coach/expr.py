@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from coach.errors import SourceError
+from coach.language.answers import language, non_answer
 from coach.lexicon import Lexicon, hits, starts
 from coach.text import content_words, strip_accents, word_count
 
@@ -132,6 +133,10 @@ FUNCTIONS: dict[str, Function] = {
         2, "starts(x, 'lijst'): x, of een zin in x, begint met een woord uit de lijst"
     ),
     "shared": Function(2, "shared(x, y): hoeveel inhoudswoorden x en y gemeen hebben"),
+    "nonanswer": Function(
+        1, "nonanswer(x): x zegt nog niets, zoals ‘weet ik niet’, ‘geen idee’ of ‘zie boven’"
+    ),
+    "language": Function(1, "language(x): 'nl', 'en', of '' als x te kort is om het te zeggen"),
 }
 LEXICON_FUNCTIONS = ("mentions", "count", "starts")
 
@@ -535,6 +540,10 @@ def _call(expr: Call, scope: Scope) -> Value:
         return word_count(text)
     if expr.function == "chars":
         return len(text)
+    if expr.function == "nonanswer":
+        return non_answer(text)
+    if expr.function == "language":
+        return language(text)
     if expr.function == "shared":
         other = _as_text(evaluate(expr.args[1], scope))
         return _shared(text, source, other, _source(expr.args[1]), scope)

@@ -24,6 +24,7 @@ from typing import Any
 from coach.language.analysis import Analysis, analyse
 from coach.language.patterns import (
     Alternatives,
+    Gap,
     Match,
     Pattern,
     PatternError,
@@ -57,7 +58,7 @@ class Entry:
             " ".join(
                 "|".join(word.how + ":" + _base(word) for word in element.words)
                 if isinstance(element, Alternatives)
-                else f"...{element.reach}"
+                else (f"...{element.reach}" if isinstance(element, Gap) else repr(element))
                 for element in sequence
             )
             for sequence in self.pattern.sequences
@@ -203,7 +204,8 @@ def findings(lexicon: Lexicon, text: str) -> list[Finding]:
         # The longest match that counts wins; if none counts, the longest says why not.
         finding, match = next(((f, m) for f, m in candidates if f.counts), candidates[0])
         found.append(finding)
-        index = match.last + 1
+        # a hit that counts covers its words; one that does not leaves them to other entries
+        index = match.last + 1 if finding.counts else index + 1
     return found
 
 
@@ -302,6 +304,15 @@ def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, s
             if any(word.fits(analysis, index) is not None for word in anchor_words):
                 match = matches_at(pattern, analysis, index)
                 # `geen gedachte over mijn pensioen`: a negated idiom explains nothing away
-                if match is not None and not _negation(lexicon, analysis, match):
+                if match is None or _negation(lexicon, analysis, match):
+                    continue
+                if len(pattern.sequences) > 1:  # `all:` marks its whole clause or sentence
+                    area = (
+                        analysis.sentence_range(index)
+                        if pattern.within == "sentence"
+                        else analysis.clause_range(index)
+                    )
+                    spans.append((area[0], area[-1], pattern.source))
+                else:
                     spans.append((match.first, match.last, pattern.source))
     return spans

@@ -93,3 +93,23 @@ def test_there_is_no_way_to_reach_python_objects() -> None:
     for source in ("a.__class__", "__import__('os')", "a.b.__globals__", "x[0]"):
         with pytest.raises(ExprError):
             parse(source)
+
+
+@pytest.mark.parametrize(
+    ("text", "nonanswer", "lang"),
+    [
+        ("weet ik niet", True, "nl"),
+        ("Geen idee.", True, ""),
+        ("zie boven", True, ""),
+        ("dat staat er al", True, "nl"),
+        ("?", True, ""),
+        ("Ik weet niet precies wat hij bedoelde, maar hij was boos.", False, "nl"),
+        ("I felt angry because he ignored me in the meeting", False, "en"),
+        ("to be honest was het awkward, maar ik zei niks", False, "nl"),
+    ],
+)
+def test_nonanswer_and_language_read_what_a_leader_typed(
+    text: str, nonanswer: bool, lang: str
+) -> None:
+    assert holds(parse("nonanswer(answer)"), Scope({"answer": text}.get)) is nonanswer
+    assert holds(parse(f"language(answer) == '{lang}'"), Scope({"answer": text}.get))

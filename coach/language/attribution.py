@@ -138,7 +138,6 @@ HISTORICAL = frozenset(
         ("vroeger",),
         ("ooit",),
         ("toentertijd",),
-        ("inmiddels",),
         ("jaren", "terug"),
         ("afgelopen", "jaar"),
         ("paar", "jaar"),
@@ -267,9 +266,27 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
             words = ("in", "jaartal")
         if any(words[:size] in HISTORICAL for size in (1, 2, 3)) or words == ("in", "jaartal"):
             found.add(token.clause)
-            if position <= _first_of_sentence(tokens, position) + 1:
-                found.add(-1 - token.sentence)  # a time at the start dates the whole sentence
+            first = _first_of_sentence(tokens, position)
+            clause_start = _first_of_clause(tokens, position)
+            # A time at the start dates the whole sentence (`vorig jaar liep …, hij sloeg …`),
+            # and so does a clause that looks back on it (`…, maar dat is jaren geleden`).
+            if position <= first + 1 or tokens[clause_start].folded in _LOOKING_BACK or (
+                clause_start + 1 < len(tokens)
+                and tokens[clause_start + 1].folded in _LOOKING_BACK
+                and tokens[clause_start].folded in ("maar", "en")
+            ):
+                found.add(-1 - token.sentence)
     return frozenset(found)
+
+
+_LOOKING_BACK = frozenset({"dat", "dit", "het"})
+
+
+def _first_of_clause(tokens: tuple[Token, ...], position: int) -> int:
+    first = position
+    while first > 0 and tokens[first - 1].clause == tokens[position].clause:
+        first -= 1
+    return first
 
 
 def _first_of_sentence(tokens: tuple[Token, ...], position: int) -> int:

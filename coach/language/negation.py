@@ -48,6 +48,9 @@ PSEUDO_TRIGGERS = frozenset(
 _PSEUDO_TRIPLES = frozenset({("niet", "meer", "dan"), ("niet", "minder", "dan")})
 # A contrast or a reason ends the scope, and so does an embedded clause: `ik snap niet
 # waarom ik er nog ben` does not negate `ik er nog ben`.
+# Only these look back when nothing follows them (`boos was ik niet`); `geen` and `zonder`
+# always come before what they negate.
+BACKWARD = frozenset({"niet", "nooit", "niets", "niks"})
 TERMINATORS = frozenset(
     [
         "maar",
@@ -91,6 +94,8 @@ def scopes(tokens: tuple[Token, ...]) -> tuple[Scope, ...]:
             last = following.index
         if last > token.index:
             found.append(Scope(token.index, token.index + 1, last))
+            continue
+        if token.folded not in BACKWARD:
             continue
         first = token.index  # nothing follows in the clause: look back
         for preceding in reversed(tokens[: token.index]):

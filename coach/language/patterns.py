@@ -6,9 +6,11 @@ A pattern is a row of elements separated by spaces:
                 of a compound (`druk` in `werkdruk`);
 - `=zei`        this form only;
 - `irrit*`, `*stress`  any word that starts or ends so;
-- `leven|zijn`  one of these words;
+- `leven|zijn`  one of these words (`|` binds single words);
+- `(per avond|elke dag)`  one of these phrases;
 - `echt?`       an optional word;
-- `...`         up to four other words of the same clause (`...2`: up to two).
+- `...`         up to four other words of the same clause (`...2`: up to two);
+- `$`           the end of the clause: `ik kan niet meer $` is not `ik kan niet meer wachten`.
 
 `ik ... niet meer ... leven|zijn` finds `ik wil eigenlijk niet meer leven`. An entry with
 `all:` lists patterns that must all occur in one clause (or sentence), in any order:
@@ -92,7 +94,20 @@ class Gap:
     reach: int
 
 
-Element = Alternatives | Gap
+@dataclass(frozen=True)
+class ClauseEnd:
+    """`$`: nothing of the same clause follows."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """`(per avond|elke dag)`: one of these rows of words."""
+
+    options: tuple[tuple[Element, ...], ...]
+    optional: bool = False
+
+
+Element = Alternatives | Gap | ClauseEnd | Group
 
 
 @dataclass(frozen=True)
@@ -104,9 +119,16 @@ class Pattern:
 
     @property
     def anchor(self) -> Alternatives:
-        first = self.sequences[0][0]
-        assert isinstance(first, Alternatives)
-        return first
+        """The words a match can start with."""
+        return _anchor(self.sequences[0][0])
+
+
+def _anchor(element: Element) -> Alternatives:
+    if isinstance(element, Group):
+        words = tuple(w for option in element.options for w in _anchor(option[0]).words)
+        return Alternatives(words)
+    assert isinstance(element, Alternatives)
+    return element
 
 
 @dataclass(frozen=True)
@@ -151,24 +173,71 @@ def _checked(word: Word) -> Word:
 
 def compile_sequence(source: str, stems: bool = True) -> tuple[Element, ...]:
     elements: list[Element] = []
-    for raw in source.split():
-        if raw.startswith("...") and raw.strip(".").isdigit() | (raw == "..."):
-            reach = int(raw[3:]) if raw[3:] else DEFAULT_GAP
-            elements.append(Gap(reach))
-            continue
-        optional = raw.endswith("?") and len(raw) > 1
-        choices = raw.rstrip("?") if optional else raw
-        words = tuple(compile_word(choice, stems) for choice in choices.split("|") if choice)
-        if not words:
-            raise PatternError(f"'{raw}' is geen woord")
-        elements.append(Alternatives(words, optional))
+    for raw in _items(source):
+        if raw == "$":
+            elements.append(ClauseEnd())
+        elif raw.startswith("...") and (raw == "..." or raw[3:].isdigit()):
+            elements.append(Gap(int(raw[3:]) if raw[3:] else DEFAULT_GAP))
+        elif raw.startswith("("):
+            optional = raw.endswith("?")
+            inner = raw[1 : -2 if optional else -1]
+            options = tuple(compile_sequence(option, stems) for option in _options(inner))
+            elements.append(Group(options, optional))
+        else:
+            optional = raw.endswith("?") and len(raw) > 1
+            choices = raw.rstrip("?") if optional else raw
+            words = tuple(compile_word(choice, stems) for choice in choices.split("|") if choice)
+            if not words:
+                raise PatternError(f"'{raw}' is geen woord")
+            elements.append(Alternatives(words, optional))
     if not elements:
         raise PatternError("een lege regel is geen woord")
-    if not isinstance(elements[0], Alternatives) or elements[0].optional:
+    first = elements[0]
+    if not isinstance(first, Alternatives | Group) or first.optional:
         raise PatternError(f"'{source}': begin met een woord dat er altijd staat")
     if isinstance(elements[-1], Gap):
         raise PatternError(f"'{source}': eindig met een woord, niet met ...")
     return tuple(elements)
+
+
+def _items(source: str) -> list[str]:
+    """The elements of a row: words, and `( … )` groups kept whole."""
+    items: list[str] = []
+    depth = 0
+    current = ""
+    for char in source:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise PatternError(f"'{source}': een ) zonder (")
+        if char.isspace() and depth == 0:
+            if current:
+                items.append(current)
+            current = ""
+        else:
+            current += char
+    if depth:
+        raise PatternError(f"'{source}': een ( zonder )")
+    return [*items, current] if current else items
+
+
+def _options(inner: str) -> list[str]:
+    """`per avond|elke dag` → the phrases between the bars at the top level."""
+    options, depth, current = [], 0, ""
+    for char in inner:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            options.append(current.strip())
+            current = ""
+        else:
+            current += char
+    options.append(current.strip())
+    if not all(options):
+        raise PatternError(f"'({inner})': een lege keuze tussen de haakjes")
+    return options
 
 
 def compile_pattern(
@@ -222,6 +291,15 @@ def _sequence(
         return used
     tokens = analysis.tokens
     element, rest = elements[0], elements[1:]
+    if isinstance(element, ClauseEnd):
+        at_end = position >= len(tokens) or tokens[position].clause != tokens[position - 1].clause
+        return _sequence(rest, analysis, position, start, used) if at_end else None
+    if isinstance(element, Group):
+        for option in element.options:
+            found = _sequence((*option, *rest), analysis, position, start, used)
+            if found is not None:
+                return found
+        return _sequence(rest, analysis, position, start, used) if element.optional else None
     if isinstance(element, Gap):
         clause = tokens[position - 1].clause if position > 0 else 0
         for skip in range(element.reach + 1):
@@ -247,6 +325,13 @@ def _sequence(
 
 def words_of(pattern: Pattern) -> Iterator[Word]:
     for sequence in pattern.sequences:
-        for element in sequence:
-            if isinstance(element, Alternatives):
-                yield from element.words
+        yield from _words_in(sequence)
+
+
+def _words_in(sequence: tuple[Element, ...]) -> Iterator[Word]:
+    for element in sequence:
+        if isinstance(element, Alternatives):
+            yield from element.words
+        elif isinstance(element, Group):
+            for option in element.options:
+                yield from _words_in(option)

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from coach.text import fold, stem
 
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
-_SENTENCE_END = re.compile(r"[.!?;\n]")
-_CLAUSE_END = re.compile(r"[,:()–—\-]\s|[,:()–—]")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_CLAUSE_END = re.compile(r"[,:;()–—\-]\s|[,:;()–—]")
+# `'s ochtends`, `'t is`, `'n keer`: an apostrophe that elides a word opens no quotation.
+_ELISIONS = frozenset({"s", "t", "n", "k", "m"})
 _OPENING_QUOTES = "“„«‹‘\"'"
 _CLOSING_QUOTES = "”»›’\"'"
 
@@ -99,6 +101,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
         new_sentence = bool(tokens) and _SENTENCE_END.search(gap) is not None
         new_clause = bool(tokens) and (new_sentence or _CLAUSE_END.search(gap) is not None)
         quote_open, quote_close = _quote_marks(gap, bool(tokens))
+        if quote_open and word in _ELISIONS and gap.endswith(("'", "’")):
+            quote_open = False
         if quote_close and quoted:
             quoted = False
             new_clause = bool(tokens)
