@@ -139,7 +139,7 @@ def transcript(console: Console, record: Transcript) -> None:
         text = Text(visible(turn.text.strip()))
         if turn.kind == "probe":
             text = Text.assemble(("↳ ", "cyan"), text, ("  (vervolgvraag)", "dim"))
-        elif turn.kind == "safety":
+        elif turn.kind in ("safety", "checkin"):
             text = Text.assemble(text, ("  (vangnet)", "dim"))
         body: RenderableType = text
         if turn.kind == "end" and isinstance(turn.value, dict) and turn.value.get("card"):
