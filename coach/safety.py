@@ -143,6 +143,6 @@ def help_lines(levels: Iterable[str]) -> str:
         if level in shown or (not shown and level == "zorg"):
             lines += [line for line in _LINES[level] if line not in lines]
     return (
-        "Hier staan ze nog een keer. Bellen of chatten mag altijd, ook als je twijfelt of "
-        "het ernstig genoeg is.\n" + "\n".join(f"- {line}" for line in lines)
+        "De hulplijnen nog een keer. Je mag altijd contact opnemen, ook als je twijfelt of "
+        "het ernstig genoeg is:\n" + "\n".join(f"- {line}" for line in lines)
     )
