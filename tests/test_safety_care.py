@@ -27,6 +27,7 @@ from coach.rubric_files import load_rubric
 from coach.steps import Advance, Ask, Choose, End, Invalid, Say, Scale, Turn
 from coach.ui.review_view import show_review
 from coach.ui.terminal import LineReader, TerminalInterface
+from coach.ui.views import transcript
 
 RULES = Safety(
     (
@@ -396,3 +397,11 @@ def test_a_played_session_marks_the_answer_for_the_review() -> None:
     going = accepted(engine.answer("1"))
     assert all(turn.value is None for turn in going.turns if turn.kind == "ask")
     assert isinstance(engine.prompt, Ask | Scale)
+
+
+def test_transcripts_show_marks_the_answer_at_which_the_net_opened() -> None:
+    console = Console(record=True, width=100, color_system=None)
+    transcript(console, record(SIGNALLED))
+    screen = " ".join(console.export_text().split())
+    assert "Ik kan niet meer. (hier ging het vangnet open)" in screen
+    assert "Hoe gaat het nu met je? (vangnet)" in screen

@@ -133,6 +133,8 @@ def transcript(console: Console, record: Transcript) -> None:
                 if turn.kind == "skip"
                 else Text(visible(turn.text))
             )
+            if isinstance(turn.value, dict) and turn.value.get("safety"):
+                said.append("  (hier ging het vangnet open)", style="dim")
             grid.add_row(str(turn.seq), Text("jij", style="green"), Group(said, *notes))
             continue
         label = Text("coach", style="cyan")
