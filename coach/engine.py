@@ -265,7 +265,7 @@ class Engine:
         node = self._current()
         if node is None:
             return Invalid("finished")
-        if self.state.held is not None or self.state.checkin is not None:
+        if self.state.held is not None:
             return Invalid("held")
         if self.state.probing.pending is not None:
             return self.skip_probes()
@@ -285,7 +285,7 @@ class Engine:
         node = self._current()
         if node is None:
             return Invalid("finished")
-        if self.state.held is not None or self.state.checkin is not None:
+        if self.state.held is not None:
             return Invalid("held")
         if self.state.probing.pending is None:
             return Invalid("no_probe")
@@ -298,7 +298,7 @@ class Engine:
     def undo(self) -> Rewind | Invalid:
         """Take back the last answer (`/terug`): that question is asked again."""
         if self.state.checkin == "hervat" and not self.state.checkin_again:
-            return Invalid("held")  # answer how you are first; the answer before is not here
+            return Invalid("held")  # first the check-in; the last answer is from another sitting
         if not self.history:
             return Invalid("nothing_to_undo")
         frame = self.history.pop()
