@@ -83,7 +83,7 @@ _LINES = {
     ),
     "ander": (
         "Is er direct gevaar? Bel 112.",
-        "Denk je dat iemand aan zelfdoding denkt? Ook wie zich zorgen maakt om een ander kan "
+        "Vrees je dat iemand aan zelfdoding denkt? Ook wie zich zorgen maakt om een ander kan "
         "113 Zelfmoordpreventie bellen (gratis 0800-0113) of chatten via 113.nl, dag en nacht.",
         "Je huisarts, of buiten kantoortijd de huisartsenpost, kan meedenken over wat nodig is.",
         "Gaat het om een leerling: de zorgstructuur van je school (de zorgcoördinator of intern "
