@@ -175,7 +175,15 @@ def _resume(store: Store, info: SessionInfo) -> Outcome:
             "Let op: dit gesprek is aangepast sinds je begon; je gaat verder in de nieuwe versie.",
             "warning",
         )
-    answers = [t for t in store.transcript(info.id).turns if t.speaker == "user" and t.text]
+    # The last ordinary answer: not a choice at the safety net, nor an answer it opened at.
+    answers = [
+        t
+        for t in store.transcript(info.id).turns
+        if t.speaker == "user"
+        and t.text
+        and t.kind in ("ask", "probe", "choose", "scale")
+        and not (isinstance(t.value, dict) and t.value.get("safety"))
+    ]
     who = f" met {info.subject}" if info.subject else ""
     intro = f"Verder met sessie {info.id}: {info.dialogue_title}{who}."
     if answers:

@@ -82,7 +82,9 @@ class Conversation:
         self._prefill = ""
         self._warning = ""
         self._pending: Advance | None = None
+        self._check_in: Advance | None = None  # on resume: "how are you now?", to save first
         self._unsaved = ""  # the answer just read, until it is committed
+        self._draft_waits = False  # the resumed draft waits behind the check-in
 
     @classmethod
     def begin(
@@ -124,6 +126,9 @@ class Conversation:
         engine = Engine.restore(dialogue, store.state(session_id), _Recall(store, session_id))
         conversation = cls(dialogue, store, interface, session_id, engine)
         conversation._prefill = store.draft(session_id)
+        # The safety net opened earlier in this session: first ask how the user is doing.
+        conversation._check_in = engine.check_in()
+        conversation._draft_waits = conversation._check_in is not None
         return conversation
 
     def run(self) -> Outcome:
@@ -140,6 +145,10 @@ class Conversation:
         if self._pending is not None:
             self._show(self._pending.steps)
             self._pending = None
+        elif self._check_in is not None:
+            advance, self._check_in = self._check_in, None
+            self._commit(advance, "")
+            self._show(advance.steps)
         else:
             self._show(self.engine.current_steps())
             if self._prefill:
@@ -147,12 +156,16 @@ class Conversation:
         while not self.engine.finished:
             prompt = self.engine.prompt
             assert prompt is not None
-            default = self._prefill or prompt.previous
+            checking = self.engine.checking_in  # a draft waits for the question, not this
+            default = "" if checking else self._prefill or prompt.previous
             raw = self.interface.read(prompt, self._progress(prompt), default, self._warning)
             # Right after the read, with no call in between (a signal handler runs only at
             # a call or a loop): until it is committed, a stop keeps the answer as the draft.
             self._unsaved = raw
-            self._prefill = self._warning = ""
+            self._warning = ""
+            if not checking:
+                self._prefill = ""
+                self._draft_waits = False
             outcome = self._handle(prompt, raw)
             if outcome is not None:
                 return outcome
@@ -202,6 +215,8 @@ class Conversation:
         if not raw.strip() and command is None:  # Enter alone passed a question by
             self.interface.notice(messages.passed_by(prompt), "quiet")
         self._show(result.steps)
+        if self._prefill and not self.engine.checking_in:  # the question is back, and the draft
+            self.interface.notice(messages.DRAFT_BACK, "quiet")
         return None
 
     def _commit(self, advance: Advance, raw: str) -> None:
@@ -244,7 +259,13 @@ class Conversation:
     def _pause(self, interrupted: bool = False) -> Outcome:
         if self.engine.finished and not self._unsaved:  # the end is committed, not just reached
             return Outcome(self.session_id, "completed", interrupted)
-        draft = (self.interface.draft() or self._unsaved or self._prefill) if interrupted else ""
+        if self.engine.checking_in or self._draft_waits:
+            # At the check-in what is typed is a choice; a draft from before still waits.
+            draft = self._prefill if self._draft_waits else ""
+        elif interrupted:
+            draft = self.interface.draft() or self._unsaved or self._prefill
+        else:
+            draft = ""
         self._set_status("paused", draft)
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP): saved all the same
             self.interface.notice(messages.paused(self.session_id, bool(draft)))

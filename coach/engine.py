@@ -3,14 +3,16 @@
 The engine walks a Dialogue: it shows `say` nodes, stops at each question, takes the
 user's answer, asks the follow-up questions (probes) whose rules fire, runs sub-dialogues
 (`call`), pauses at the safety net when an answer shows signs of distress, and ends at an
-`end` node with the closing card. It prints nothing, reads nothing and stores nothing: the caller
-saves the turns it returns, shows the steps, and keeps `snapshot()` to resume later. That
-is what lets every conversation be tested without a terminal.
+`end` node with the closing card (when the safety net opened, it first asks how the user is
+doing; `check_in()` asks it on resume). It prints nothing, reads nothing and stores nothing:
+the caller saves the turns it returns, shows the steps, and keeps `snapshot()` to resume
+later. That is what lets every conversation be tested without a terminal.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import re
 import zlib
@@ -43,6 +45,11 @@ MAX_HOPS = 10_000  # nodes passed without a question before the engine calls it 
 MAX_CALL_DEPTH = 8  # sub-dialogues inside sub-dialogues
 SNAPSHOT_VERSION = 2
 SAFETY_NODE = "vangnet"
+# Said after "Ja, ga verder" at the safety net, before the next question.
+GENTLY = (
+    "Goed. We gaan rustig verder, met de volgende vraag. Wordt het je toch te veel, typ dan "
+    "/pauze: je kunt later verder waar je was."
+)
 
 # What coach remembers: (dialogue id, subject, names to remember) → the remembered answers.
 Memory = Callable[[str, str, tuple[str, ...]], Mapping[str, Value]]
@@ -90,6 +97,11 @@ class _State:
     session_count: int = 1  # how often the user started this dialogue, this time included
     safety_shown: list[str] = field(default_factory=list)  # levels the safety net showed
     held: str | None = None  # the safety net waits for "go on or stop" (the level shown)
+    noticed: str = ""  # while held: the words that gave the signal
+    checkin: str | None = None  # a check-in waits: "einde" (before the card) or "hervat"
+    checkin_again: bool = False  # the help lines were shown again: now "go on or stop"
+    ending: str = ""  # at the check-in before the card: the end node to finish at
+    checked_in: bool = False  # asked how the user is before the closing card
 
     @property
     def frame(self) -> _Frame:
@@ -136,6 +148,8 @@ class Engine:
     @property
     def prompt(self) -> Prompt | None:
         """The question waiting for an answer, or None before start and after the end."""
+        if self.state.checkin is not None:
+            return self._check_in_prompt()
         if self.state.node is None:
             return None
         node = self._here().node(self.state.node)
@@ -145,7 +159,7 @@ class Engine:
                 node.phase,
                 safety.QUESTION,
                 safety.OPTIONS,
-                help=safety.referral(self._here().safety, self.state.held),
+                help=safety.referral(self._here().safety, self.state.held, self.state.noticed),
             )
         if self.state.probing.pending is not None:
             return Ask(
@@ -157,6 +171,12 @@ class Engine:
             )
         return self._prompt_for(node)
 
+    @property
+    def checking_in(self) -> bool:
+        """Whether coach waits for the answer to "how are you doing now?" (or, after the
+        help lines, to "go on or stop")."""
+        return self.state.checkin is not None
+
     def base_prompt(self) -> Prompt | None:
         """The question itself, also while one of its follow-up questions waits."""
         if self.state.node is None:
@@ -167,11 +187,17 @@ class Engine:
         """What to show to pick up where the user left off: the question, with the follow-up
         question or the safety net's message that waits below it."""
         prompt, base = self.prompt, self.base_prompt()
+        if self.state.checkin is not None and prompt is not None:
+            if self.state.checkin_again:  # the help lines were asked for: show them again
+                ref, phase = self._check_in_place()
+                lines = safety.help_lines(self.state.safety_shown)
+                return (Say(ref, phase, lines, style="safety"), prompt)
+            return (prompt,)
         if prompt is None or base is None:
             return ()
         if self.state.held is not None:
             node = self._here().node(self.state.node or "")
-            text = safety.referral(self._here().safety, self.state.held)
+            text = safety.referral(self._here().safety, self.state.held, self.state.noticed)
             return (Say(self._ref(node.id), node.phase, text, style="safety"), prompt)
         if getattr(prompt, "probe", False):
             return (base, prompt)
@@ -208,6 +234,8 @@ class Engine:
 
     def answer(self, raw: str) -> Advance | Invalid:
         """Take the user's answer to the current question. `raw` is stored exactly as given."""
+        if self.state.checkin is not None:
+            return self._answer_check_in(raw)
         node = self._current()
         if node is None:
             return Invalid("finished")
@@ -232,6 +260,8 @@ class Engine:
 
     def skip(self) -> Advance | Invalid:
         """Skip an optional question (`/overslaan`); at a follow-up question, skip that."""
+        if self.state.checkin is not None:
+            return Invalid("held")
         node = self._current()
         if node is None:
             return Invalid("finished")
@@ -250,6 +280,8 @@ class Engine:
 
     def skip_probes(self) -> Advance | Invalid:
         """No more follow-up questions here (`/verder`): go on to the next node."""
+        if self.state.checkin is not None:
+            return Invalid("held")
         node = self._current()
         if node is None:
             return Invalid("finished")
@@ -265,6 +297,8 @@ class Engine:
 
     def undo(self) -> Rewind | Invalid:
         """Take back the last answer (`/terug`): that question is asked again."""
+        if self.state.checkin == "hervat" and not self.state.checkin_again:
+            return Invalid("held")  # first the check-in; the last answer is from another sitting
         if not self.history:
             return Invalid("nothing_to_undo")
         frame = self.history.pop()
@@ -274,6 +308,24 @@ class Engine:
         prompt = self.prompt
         assert prompt is not None
         return Rewind(frame.turns, prompt, previous)
+
+    def check_in(self) -> Advance | None:
+        """On resume of a session in which the safety net opened: ask how the user is doing
+        now, before the question that waits. None when there is nothing to ask (the net did
+        not open, or a choice about it already waits)."""
+        state = self.state
+        if (
+            not state.safety_shown
+            or state.finished
+            or state.node is None
+            or state.held is not None
+            or state.checkin is not None
+        ):
+            return None
+        turns: list[Turn] = []
+        steps: list[Step] = []
+        self._ask_check_in("hervat", turns, steps)
+        return Advance(tuple(turns), tuple(steps))
 
     # -- snapshots -------------------------------------------------------------------------
 
@@ -343,7 +395,9 @@ class Engine:
             here = self._here()
         except KeyError:
             return False
-        node = self.state.node
+        node, ending = self.state.node, self.state.ending
+        if self.state.checkin == "einde" and ending:
+            return here.has_node(ending) and isinstance(here.node(ending), m.End)
         return node is None or (
             here.has_node(node) and isinstance(here.node(node), m.QUESTION_TYPES)
         )
@@ -374,10 +428,20 @@ class Engine:
         text: str,
         value: Any = None,
     ) -> None:
+        self._emit_at(turns, self._ref(node.id), node.phase, kind, speaker, text, value)
+
+    def _emit_at(
+        self,
+        turns: list[Turn],
+        ref: str,
+        phase: str | None,
+        kind: str,
+        speaker: str,
+        text: str,
+        value: Any = None,
+    ) -> None:
         self.state.turns += 1
-        turns.append(
-            Turn(self.state.turns, self._ref(node.id), node.phase, kind, speaker, text, value)
-        )
+        turns.append(Turn(self.state.turns, ref, phase, kind, speaker, text, value))
 
     def _note(self, event: str, node: m.NodeBase, index: int | None = None) -> None:
         if self.trace is not None:
@@ -503,14 +567,14 @@ class Engine:
                     node_id = self._enter(node)
                 elif isinstance(node, m.End):
                     if len(self.state.frames) == 1:
-                        self._finish(node, turns, steps)
+                        self._close(node, turns, steps)
                         return
                     node_id = self._return(node, turns, steps)
                 else:
                     self._ask(node, turns, steps)
                     return
             if len(self.state.frames) == 1:
-                self._finish(None, turns, steps)
+                self._close(None, turns, steps)
                 return
             node_id = self._return(None, turns, steps)  # the sub-dialogue ran out of nodes
 
@@ -571,6 +635,19 @@ class Engine:
             value = [prompt.low, prompt.high]
         self._emit(turns, node, m.kind_of(node), "coach", prompt.text, value)
 
+    def _close(self, node: m.End | None, turns: list[Turn], steps: list[Step]) -> None:
+        """At the end of the conversation: the closing card, or first, when the safety net
+        opened in this session, the check-in (once per session; one asked on resume does
+        not count, so a replay without the resume goes the same way)."""
+        if self.state.safety_shown and not self.state.checked_in:
+            self.state.checked_in = True
+            self.state.node = None
+            self.state.probing = _Probing()
+            self.state.ending = node.id if node is not None else ""
+            self._ask_check_in("einde", turns, steps)
+            return
+        self._finish(node, turns, steps)
+
     def _finish(self, node: m.End | None, turns: list[Turn], steps: list[Step]) -> None:
         self.state.node = None
         self.state.finished = True
@@ -629,7 +706,12 @@ class Engine:
         level, match = found
         self.state.safety_shown.append(level)
         self.state.held = level
-        text = safety.referral(here.safety, level)
+        self.state.noticed = match
+        # The answer is kept, marked: no follow-up question asks about it, and a review
+        # does not score it as an ordinary answer.
+        mine = max(i for i, turn in enumerate(turns) if turn.speaker == "user")
+        turns[mine] = dataclasses.replace(turns[mine], value={"safety": level})
+        text = safety.referral(here.safety, level, match)
         steps.append(Say(self._ref(node.id), node.phase, text, style="safety"))
         self._emit(turns, node, "safety", "coach", text, {"level": level, "match": match})
         prompt = self.prompt
@@ -643,14 +725,83 @@ class Engine:
             return chosen
         self._push(raw)
         self.state.held = None
+        self.state.noticed = ""
         turns: list[Turn] = []
         self._emit(turns, node, "safety", "user", raw, safety.OPTIONS[chosen])
         steps: list[Step] = []
-        # Stopping keeps the place after the answer, so a resume goes on from there.
-        assert isinstance(node, m.Ask)
-        self._go_on_from(node, turns, steps)
+        if chosen != safety.STOP:
+            steps.append(Say(self._ref(node.id), node.phase, GENTLY))
+            self._emit(turns, node, "say", "coach", GENTLY)
+        # The answer that gave the signal is never probed: on to the next question. Stopping
+        # keeps the place there too, so a resume goes on from it.
+        self.state.probing = _Probing()
+        self._walk(self._here().successor(node), turns, steps)
         if chosen == safety.STOP:
             return Advance(tuple(turns), (), pause=True)
+        return Advance(tuple(turns), tuple(steps))
+
+    # -- the check-in after the safety net opened --------------------------------------------
+
+    def _check_in_place(self) -> tuple[str, str | None]:
+        """Where a check-in is kept in the transcript: at the question that waits (resume),
+        or at the end node (before the closing card)."""
+        node_id = self.state.node if self.state.checkin == "hervat" else self.state.ending
+        if not node_id:
+            return "", None
+        node = self._here().node(node_id)
+        return self._ref(node.id), node.phase
+
+    def _check_in_prompt(self) -> Choose:
+        ref, phase = self._check_in_place()
+        lines = safety.help_lines(self.state.safety_shown)
+        if self.state.checkin_again:
+            return Choose(ref, phase, safety.QUESTION, safety.OPTIONS, help=lines)
+        text = safety.CHECK_IN[self.state.checkin or "einde"]
+        return Choose(ref, phase, text, safety.CHECK_IN_OPTIONS, help=lines)
+
+    def _ask_check_in(self, moment: str, turns: list[Turn], steps: list[Step]) -> None:
+        self.state.checkin = moment
+        self.state.checkin_again = False
+        prompt = self._check_in_prompt()
+        steps.append(prompt)
+        value = {"moment": moment, "options": list(prompt.options)}
+        self._emit_at(turns, prompt.node, prompt.phase, "checkin", "coach", prompt.text, value)
+
+    def _answer_check_in(self, raw: str) -> Advance | Invalid:
+        prompt = self._check_in_prompt()
+        chosen = pick_option(raw, list(prompt.options))
+        if isinstance(chosen, Invalid):
+            return chosen
+        self._push(raw)
+        turns: list[Turn] = []
+        steps: list[Step] = []
+        ref, phase = prompt.node, prompt.phase
+        self._emit_at(turns, ref, phase, "checkin", "user", raw, prompt.options[chosen])
+        if not self.state.checkin_again and chosen == safety.HELP_LINES:
+            lines = safety.help_lines(self.state.safety_shown)
+            steps.append(Say(ref, phase, lines, style="safety"))
+            self._emit_at(turns, ref, phase, "safety", "coach", lines, {"checkin": True})
+            self.state.checkin_again = True
+            again = self._check_in_prompt()
+            steps.append(again)
+            value = {"moment": self.state.checkin, "options": list(again.options)}
+            self._emit_at(turns, ref, phase, "checkin", "coach", again.text, value)
+            return Advance(tuple(turns), tuple(steps))
+        stop = safety.STOP if self.state.checkin_again else safety.STOP_NOW
+        moment = self.state.checkin
+        self.state.checkin_again = False
+        if chosen == stop:
+            if moment == "hervat":  # the next resume asks again
+                self.state.checkin = None
+            return Advance(tuple(turns), (), pause=True)  # before the card: it waits there
+        self.state.checkin = None
+        if moment == "hervat":
+            return Advance(tuple(turns), self.current_steps())
+        ending = self.state.ending
+        end = self._here().node(ending) if ending else None
+        assert end is None or isinstance(end, m.End)
+        self.state.ending = ""
+        self._finish(end, turns, steps)
         return Advance(tuple(turns), tuple(steps))
 
     def _probe(self, node: m.Ask, turns: list[Turn], steps: list[Step]) -> bool:
@@ -771,6 +922,11 @@ def _state_to_json(state: _State) -> dict[str, Any]:
         "session_count": state.session_count,
         "safety_shown": state.safety_shown,
         "held": state.held,
+        "noticed": state.noticed,
+        "checkin": state.checkin,
+        "checkin_again": state.checkin_again,
+        "ending": state.ending,
+        "checked_in": state.checked_in,
     }
 
 
@@ -792,6 +948,7 @@ def _state_from_json(data: dict[str, Any], top: str) -> _State:
     if not frames:
         raise ValueError("frames")
     held = data.get("held")
+    checkin = data.get("checkin")
     return _State(
         node=data["node"],
         frames=frames,
@@ -807,6 +964,11 @@ def _state_from_json(data: dict[str, Any], top: str) -> _State:
         session_count=int(data.get("session_count", 1)),
         safety_shown=[str(level) for level in data.get("safety_shown", [])],
         held=str(held) if held is not None else None,
+        noticed=str(data.get("noticed", "")),
+        checkin=str(checkin) if checkin in ("einde", "hervat") else None,
+        checkin_again=bool(data.get("checkin_again", False)),
+        ending=str(data.get("ending", "")),
+        checked_in=bool(data.get("checked_in", False)),
     )
 
 

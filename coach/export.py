@@ -132,7 +132,11 @@ def _markdown_turn(turn: TranscriptTurn) -> list[str]:
             return ["> *(overgeslagen)*", ""]
         quoted = escape_markdown(turn.text).splitlines() or [""]
         return [f"> {line}".rstrip() for line in quoted] + [""]
-    labels = {"probe": "**Coach (vervolgvraag):**", "safety": "**Coach (vangnet):**"}
+    labels = {
+        "probe": "**Coach (vervolgvraag):**",
+        "safety": "**Coach (vangnet):**",
+        "checkin": "**Coach (vangnet):**",
+    }
     label = labels.get(turn.kind, "**Coach:**")
     out = [f"{label} {escape_markdown(turn.text.strip())}", ""]
     if turn.kind == "end" and isinstance(turn.value, dict) and turn.value.get("card"):

@@ -500,6 +500,9 @@ def _plays(engine: Engine, turns: tuple[TranscriptTurn, ...]) -> bool:
 
 def _next_step(engine: Engine, turn: TranscriptTurn) -> Advance | None:
     """Do what the leader did to get `turn` next."""
+    if turn.speaker == "coach" and turn.kind == "checkin":
+        # "How are you now?", asked when the session was resumed after the safety net opened.
+        return engine.check_in()
     if turn.speaker == "coach":
         # The coach spoke while the engine waits: the leader passed a follow-up question by
         # (/verder, or Enter alone), and the next question came.

@@ -45,6 +45,8 @@ def invalid(result: Invalid) -> str:
         return "Deze vraag kun je niet overslaan. Een kort antwoord is ook goed."
     if reason == "no_probe":
         return "/verder kan alleen bij een vervolgvraag."
+    if reason == "held":
+        return "Kies eerst een van de keuzes hierboven: typ het nummer."
     if reason == "nothing_to_undo":
         return "Er is nog geen antwoord om te herzien."
     return "Dat ging niet."

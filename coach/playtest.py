@@ -356,7 +356,12 @@ def _folded(text: str) -> str:
 
 # -- the golden transcript ------------------------------------------------------------------
 
-_KIND_NOTES = {"probe": "vervolgvraag", "skip": "overgeslagen", "safety": "vangnet"}
+_KIND_NOTES = {
+    "probe": "vervolgvraag",
+    "skip": "overgeslagen",
+    "safety": "vangnet",
+    "checkin": "vangnet",
+}
 
 
 def plain_transcript(turns: list[Turn]) -> str:

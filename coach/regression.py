@@ -3,7 +3,8 @@ after each answer, and how it ended.
 
 Each answer in the transcript becomes a step, in order: a skipped question becomes
 `/overslaan`, a follow-up question passed by (no answer under it) `/verder`, an answer to a
-follow-up or to the safety net is just the next answer. After each step the case expects
+follow-up or to the safety net is just the next answer; the check-in of a resume ("how are
+you now?") is left out, as a replay does not resume. After each step the case expects
 what the coach did: `probe: false` when no follow-up came, the first words of the follow-up
 when one did, `safety: true` when the safety net paused. A completed session also expects
 its end node and the lines of its closing card. Pure: a transcript in, plain data out;
@@ -35,7 +36,9 @@ _QUESTION_KINDS = ("ask", "choose", "scale", "probe", "end")
 
 def kept_turns(turns: tuple[TranscriptTurn, ...]) -> tuple[TranscriptTurn, ...]:
     """The turns a test case can replay: all of them, unless the user stopped at the safety
-    net (a case ends at a pause); then up to the question shown after that choice."""
+    net (a case ends at a pause); then up to the question shown after that choice. A replay
+    does not resume: the check-ins asked on resume are left out."""
+    turns = _without_resume_check_ins(turns)
     stop = safety.OPTIONS[safety.STOP]
     for index, turn in enumerate(turns):
         if turn.speaker == "user" and turn.kind == "safety" and turn.value == stop:
@@ -44,6 +47,19 @@ def kept_turns(turns: tuple[TranscriptTurn, ...]) -> tuple[TranscriptTurn, ...]:
                     return turns[: end + 1]
             return turns
     return turns
+
+
+def _without_resume_check_ins(turns: tuple[TranscriptTurn, ...]) -> tuple[TranscriptTurn, ...]:
+    kept: list[TranscriptTurn] = []
+    resumed = False  # in a check-in asked on resume
+    for turn in turns:
+        if turn.kind == "checkin" and turn.speaker == "coach":
+            resumed = isinstance(turn.value, dict) and turn.value.get("moment") == "hervat"
+        elif turn.kind not in ("checkin", "safety"):
+            resumed = False
+        if not (resumed and turn.kind in ("checkin", "safety")):
+            kept.append(turn)
+    return tuple(kept)
 
 
 def as_turns(turns: tuple[TranscriptTurn, ...]) -> list[Turn]:

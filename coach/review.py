@@ -6,6 +6,9 @@ condition found (the judgement `arrogant`, the feeling `geïrriteerd`), with the
 the answer so a screen can highlight them, and, when a higher level was missed, what that
 level lacked or what stood in its way. The same transcript and the same rubric text always
 give the same review.
+
+An answer at which the safety net opened is not an ordinary answer: a criterion that reads
+it is not scored (`NOT_SCORED`), and it is left out of everything the leader wrote (`all`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from coach.model import Transcript
 from coach.rubric import ALL, ANSWER, Criterion, Level, Rubric
 
 REVIEW_FORMAT = 1
+NOT_SCORED = "niet beoordeeld: het vangnet ging open"
 
 
 @dataclass(frozen=True)
@@ -39,15 +43,19 @@ class Evidence:
 @dataclass(frozen=True)
 class CriterionReview:
     criterion: Criterion
-    level: Level
+    level: Level | None  # None: not scored (the safety net opened at its answer)
     answer: str | None  # the text of the criterion's answer, None when it has none
     evidence: tuple[Evidence, ...]
     lacking: tuple[str, ...]  # what the next level up needed and did not find
     next_level: int | None  # that level, None at the top
 
     @property
+    def scored(self) -> bool:
+        return self.level is not None
+
+    @property
     def tip(self) -> str:
-        if self.level.level >= self.criterion.top:
+        if self.level is None or self.level.level >= self.criterion.top:
             return ""
         return self.level.tip or self.criterion.tip
 
@@ -60,11 +68,16 @@ class Review:
 
     @property
     def total(self) -> int:
-        return sum(item.level.level for item in self.criteria)
+        return sum(item.level.level for item in self.criteria if item.level is not None)
 
     @property
     def top(self) -> int:
-        return self.rubric.top
+        """The highest total: of the criteria that were scored."""
+        return sum(item.criterion.top for item in self.criteria if item.scored)
+
+    @property
+    def not_scored(self) -> int:
+        return sum(1 for item in self.criteria if not item.scored)
 
 
 def answers_of(transcript: Transcript) -> dict[str, Value]:
@@ -82,7 +95,7 @@ def answers_of(transcript: Transcript) -> dict[str, Value]:
     for turn in transcript.turns:
         if turn.speaker == "coach" and turn.kind == "probe":
             replacing = isinstance(turn.value, dict) and turn.value.get("replace") is True
-        if turn.speaker != "user" or turn.kind == "safety":
+        if turn.speaker != "user" or turn.kind in ("safety", "checkin"):
             continue
         name = turn.node.replace("/", ".")
         if turn.kind == "probe":
@@ -98,6 +111,26 @@ def answers_of(transcript: Transcript) -> dict[str, Value]:
     return answers
 
 
+def held_back(transcript: Transcript) -> set[str]:
+    """The answers (named as in `answers_of`) at which the safety net opened: the last
+    answer there, or a follow-up answer under it, is marked in its turn's value."""
+    marked: dict[str, bool] = {}
+    for turn in transcript.turns:
+        if turn.speaker != "user" or turn.kind in ("safety", "checkin"):
+            continue
+        name = turn.node.replace("/", ".")
+        signal = _signalled(turn.value)
+        if turn.kind == "probe":
+            marked[name] = marked.get(name, False) or signal
+        else:
+            marked[name] = signal
+    return {name for name, signal in marked.items() if signal}
+
+
+def _signalled(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value.get("safety"))
+
+
 def _value(value: Any, typed: str) -> Value:
     if isinstance(value, str | int | float | bool):
         return value
@@ -107,10 +140,11 @@ def _value(value: Any, typed: str) -> Value:
 def review(rubric: Rubric, transcript: Transcript) -> Review:
     """Score a transcript with a rubric; deterministic."""
     answers = answers_of(transcript)
+    held = held_back(transcript)
     everything = "\n".join(
         turn.text
         for turn in transcript.turns
-        if turn.speaker == "user" and turn.kind in ("ask", "probe")
+        if turn.speaker == "user" and turn.kind in ("ask", "probe") and not _signalled(turn.value)
     )
     base: dict[str, Value] = {
         ALL: everything,
@@ -125,8 +159,21 @@ def review(rubric: Rubric, transcript: Transcript) -> Review:
             value = answers.get(criterion.answer)
             names[ANSWER] = value
             answer_text = "" if value is None else str(value)
+        if held & _reads(criterion):
+            results.append(CriterionReview(criterion, None, answer_text, (), (), None))
+            continue
         results.append(_criterion(criterion, names, rubric.lexicons, answer_text))
     return Review(rubric, transcript.session.uuid, tuple(results))
+
+
+def _reads(criterion: Criterion) -> set[str]:
+    """The answers a criterion's levels read, its own answer included."""
+    read = {criterion.answer} if criterion.answer is not None else set()
+    for level in criterion.levels:
+        if level.when is not None:
+            for name in expr.names(level.when.expr):
+                read.add(criterion.answer if name == ANSWER and criterion.answer else name)
+    return {name for name in read if name is not None}
 
 
 def _criterion(
@@ -323,9 +370,10 @@ def to_dict(result: Review) -> dict[str, Any]:
                 "id": item.criterion.id,
                 "title": item.criterion.title,
                 "answer": item.criterion.answer,
-                "level": item.level.level,
+                "level": item.level.level if item.level is not None else None,
                 "top": item.criterion.top,
-                "label": item.level.label,
+                "label": item.level.label if item.level is not None else NOT_SCORED,
+                "scored": item.scored,
                 "evidence": [
                     {
                         "answer": found.answer,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from coach.export import escape_markdown
 from coach.model import Transcript
-from coach.review import CriterionReview, Review
+from coach.review import NOT_SCORED, CriterionReview, Review
 from coach.timefmt import local_time
-from coach.ui.review_view import grouped
+from coach.ui.review_view import grouped, not_scored_note
 
 
 def review_markdown(result: Review, record: Transcript) -> str:
@@ -20,7 +20,7 @@ def review_markdown(result: Review, record: Transcript) -> str:
     lines.append(
         f"- Rubric: {escape_markdown(rubric.title)} ({rubric.id}, versie {rubric.version})"
     )
-    lines.append(f"- Totaal: **{result.total} van {result.top}**")
+    lines.append(f"- Totaal: **{result.total} van {result.top}**{not_scored_note(result)}")
     lines.append("")
     for item in result.criteria:
         lines += _criterion(item)
@@ -37,6 +37,8 @@ def review_markdown(result: Review, record: Transcript) -> str:
 
 def _criterion(item: CriterionReview) -> list[str]:
     criterion = item.criterion
+    if item.level is None:  # the answer is left out: it is not there to be judged
+        return [f"## {escape_markdown(criterion.title)}: {NOT_SCORED}", ""]
     lines = [
         f"## {escape_markdown(criterion.title)}: {item.level.level} van {criterion.top}",
         "",

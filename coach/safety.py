@@ -1,13 +1,19 @@
 """The safety net: noticing signs of distress in an answer, and what coach says then.
 
-Always on, in every dialogue. It never diagnoses: it says what it noticed, that a program
-cannot help with it, and where people can, and then lets the user choose to go on or stop.
-Each level is shown at most once per session, so a user who chooses to go on is not
-interrupted again by the same kind of signal.
+Always on, in every dialogue. It never diagnoses: it says what it noticed, in the user's own
+words, that a program cannot help with it, and where people can, and then lets the user
+choose to go on or stop. Each level is shown at most once per session, so a user who
+chooses to go on is not interrupted again by the same kind of signal.
+
+Three levels: `crisis` (the leader's own safety), `zorg` (distress that costs the leader a
+lot) and `ander` (worry about the safety of someone else: a pupil, a teacher, a colleague).
+After the net opened, coach asks once how the leader is doing: before the closing card,
+and when the session is resumed (`CHECK_IN`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from coach.language.analysis import Analysis, analyse
@@ -18,25 +24,75 @@ QUESTION = "Wil je verder met dit gesprek?"
 OPTIONS = ("Ja, ga verder", "Nee, stop voor nu")
 CONTINUE, STOP = 0, 1
 
-_HELP = {
+# The check-in after the net opened: asked before the closing card and on resume.
+CHECK_IN = {
+    "einde": (
+        "Voor we afronden: eerder in dit gesprek schreef je iets wat zwaar klonk. "
+        "Hoe gaat het nu met je?"
+    ),
+    "hervat": (
+        "Fijn dat je er weer bent. De vorige keer schreef je iets wat zwaar klonk. "
+        "Hoe gaat het nu met je?"
+    ),
+}
+CHECK_IN_OPTIONS = ("Gaat wel, ga door", "Laat de hulplijnen nog eens zien", "Stop voor nu")
+GO_ON, HELP_LINES, STOP_NOW = 0, 1, 2
+
+LEVELS = ("crisis", "ander", "zorg")  # the most serious first
+QUOTE_CHARS = 80  # at most this much of the words that gave the signal, in the help box
+
+# Per level: how the help box opens without the user's words, how it goes on after
+# "Je schreef: ‘…’.", what follows, and where help is (one line each).
+_LEAD = {
+    "crisis": ("Je schrijft iets wat heel zwaar klinkt.", "Dat klinkt heel zwaar."),
+    "zorg": (
+        "Wat je schrijft klinkt alsof het je veel kost.",
+        "Dat klinkt alsof het je veel kost.",
+    ),
+    "ander": (
+        "Je schrijft iets waaruit zorg om iemand anders spreekt.",
+        "Daaruit spreekt zorg om iemand anders.",
+    ),
+}
+_BODY = {
     "crisis": (
-        "Je schrijft iets wat heel zwaar klinkt. Misschien bedoel je het anders, maar als je "
-        "aan zelfdoding denkt, of je zorgen maakt om iemand anders: praat er vandaag nog over "
-        "met iemand. Dit programma kan daar niet bij helpen, mensen wel.\n"
-        "- 113 Zelfmoordpreventie: bel gratis 0800-0113 of chat via 113.nl, dag en nacht.\n"
-        "- Je huisarts, of buiten kantoortijd de huisartsenpost.\n"
-        "- Is er direct gevaar? Bel 112."
+        "Misschien bedoel je het anders, maar als je aan zelfdoding denkt, of je zorgen maakt "
+        "om iemand die dat doet: praat er vandaag nog over met iemand. Dit programma kan "
+        "daar niet bij helpen, mensen wel."
     ),
     "zorg": (
-        "Wat je schrijft klinkt alsof het je veel kost. Dit programma stelt geen diagnose en "
-        "is geen hulpverlener, maar je hoeft dit niet alleen te dragen. Je kunt erover praten "
-        "met:\n"
-        "- de bedrijfsarts, als je werk je te veel wordt;\n"
-        "- de vertrouwenspersoon van je school of bestuur, bij pesten, intimidatie of ander "
-        "ongewenst gedrag;\n"
-        "- je huisarts, ook als het buiten je werk zwaar is;\n"
-        "- 113 Zelfmoordpreventie (gratis 0800-0113, dag en nacht), als je aan zelfdoding "
-        "denkt."
+        "Dit programma stelt geen diagnose en is geen hulpverlener, maar je hoeft dit niet "
+        "alleen te dragen. Je kunt erover praten met:"
+    ),
+    "ander": (
+        "Of iemand echt in gevaar is, kan dit programma niet inschatten; mensen die daar "
+        "verstand van hebben wel, en ze denken ook met jou mee:"
+    ),
+}
+_LINES = {
+    "crisis": (
+        "113 Zelfmoordpreventie: bel gratis 0800-0113 of chat via 113.nl, dag en nacht.",
+        "Je huisarts, of buiten kantoortijd de huisartsenpost.",
+        "Is er direct gevaar? Bel 112.",
+    ),
+    "zorg": (
+        "de bedrijfsarts, als je werk je te veel wordt;",
+        "de vertrouwenspersoon van je school of bestuur, bij pesten, intimidatie of ander "
+        "ongewenst gedrag;",
+        "je huisarts, ook als het buiten je werk zwaar is;",
+        "113 Zelfmoordpreventie (gratis 0800-0113, dag en nacht), als je aan zelfdoding denkt.",
+    ),
+    "ander": (
+        "Is er direct gevaar? Bel 112.",
+        "Vrees je dat iemand aan zelfdoding denkt? Ook wie zich zorgen maakt om een ander kan "
+        "113 Zelfmoordpreventie bellen (gratis 0800-0113) of chatten via 113.nl, dag en nacht.",
+        "Je huisarts, of buiten kantoortijd de huisartsenpost, kan meedenken over wat nodig is.",
+        "Gaat het om een leerling: de zorgstructuur van je school (de zorgcoördinator of intern "
+        "begeleider) en de vertrouwenspersoon.",
+        "Kan een kind thuis niet veilig zijn? Bel Veilig Thuis, gratis op 0800-2000, dag en "
+        "nacht, ook voor advies, en volg de meldcode van je school.",
+        "Gaat het om een collega: de vertrouwenspersoon van je school of bestuur, en de "
+        "bedrijfsarts.",
     ),
 }
 
@@ -118,7 +174,37 @@ def _level(rule_level: str, analysis: Analysis, index: int) -> str:
     return "ander"
 
 
-def referral(safety: Safety | None, level: str) -> str:
-    """What the safety net says for a level: the author's sentence, then where to find help."""
+def quoted(words: str) -> str:
+    """The words that gave a signal as one short line, for "Je schreef: ‘…’"."""
+    # Only spaces, tabs and line breaks are folded: other characters reach the screen
+    # made visible, as all user text does.
+    flat = re.sub(r"[ \t\n]+", " ", words).strip(" ")
+    return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def referral(safety: Safety | None, level: str, noticed: str = "") -> str:
+    """What the safety net says for a level: the author's sentence, what was noticed (the
+    user's words, when given), then where to find help."""
     own = safety.message.strip() if safety is not None else ""
-    return (own + "\n\n" if own else "") + _HELP.get(level, _HELP["zorg"])
+    level = level if level in _LEAD else "zorg"
+    plain, after_quote = _LEAD[level]
+    quote = quoted(noticed)
+    lead = f"Je schreef: ‘{quote}’. {after_quote}" if quote else plain
+    text = f"{lead} {_BODY[level]}\n" + "\n".join(f"- {line}" for line in _LINES[level])
+    return (own + "\n\n" if own else "") + text
+
+
+def help_lines(levels: Iterable[str]) -> str:
+    """The help lines again, for every level the net showed this session (the check-in's
+    "Laat de hulplijnen nog eens zien")."""
+    shown = set(levels)
+    if "crisis" in shown:
+        shown.discard("zorg")  # the crisis lines name every kind of help
+    lines: list[str] = []
+    for level in LEVELS:
+        if level in shown or (not shown and level == "zorg"):
+            lines += [line for line in _LINES[level] if line not in lines]
+    return (
+        "De hulplijnen nog een keer. Je mag altijd contact opnemen, ook als je twijfelt of "
+        "het ernstig genoeg is:\n" + "\n".join(f"- {line}" for line in lines)
+    )

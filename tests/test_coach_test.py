@@ -343,6 +343,30 @@ def test_a_session_keeps_its_text_variants_and_earlier_sessions(
     assert case.history == ({"wat": first[0]},)  # Kim's session is not about Sam
 
 
+def test_a_resumed_session_after_the_safety_net_replays_without_the_resume_check_in(
+    run_cli: Run, folder: Path
+) -> None:
+    answers = ["Sam", "Soms denk ik aan zelfmoord.", "1", "/pauze"]
+    run_cli("run", "dialogues/klein.yaml", input="\n".join(answers) + "\n")
+    # On resume: how it goes now (1: go on), the choice, and before the card the check-in.
+    resumed = run_cli("resume", input="1\nTevreden\n1\n")
+    screen = " ".join(resumed.out.split())
+    assert "Hoe gaat het nu met je?" in screen and "Dank je." in screen
+    assert "Je laatste antwoord was: Sam" in screen  # not a choice at the safety net
+    result = run_cli("test", "--from-transcript", "1")
+    assert result.code == 0, result.out + result.err
+    [case] = read_play_file(folder / "dialogues" / "tests" / "klein.yaml").cases
+    assert [step.answer for step in case.steps] == [
+        "Sam",
+        "Soms denk ik aan zelfmoord.",
+        "1",
+        "Tevreden",
+        "1",  # the check-in before the card; the one on resume is left out
+    ]
+    assert case.expect["end"] == "kaart"
+    assert run_cli("test").code == 0
+
+
 def test_hostile_text_is_kept_in_the_case_and_shown_harmlessly(run_cli: Run, folder: Path) -> None:
     hostile = "[bold]x[/bold] \x1b[2J {ander} \u202eabc: - 'nee' # niet"
     answers = ["Sam", f"Ik liet haar eerst uitpraten {hostile}", "Tevreden"]

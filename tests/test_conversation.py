@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from coach import messages, safety
 from coach.conversation import Conversation, Progress
+from coach.engine import GENTLY
 from coach.errors import StoreError
-from coach.model import Dialogue
+from coach.lexicon import make_lexicon
+from coach.model import Dialogue, Safety, SafetyRule
 from coach.steps import CardLine, Prompt, Step
 from coach.store import Store
 
@@ -218,3 +222,60 @@ def test_enter_alone_at_a_follow_up_says_what_happened(begin: Begin) -> None:
     conversation.run()
     assert ("quiet", "Geen vervolgvraag meer hier; door naar de volgende vraag.") in ui.notices
     assert ui.shown[-1] == "Hoe zeker ben je?"
+
+
+# -- after the safety net opened ---------------------------------------------------------------
+
+CRISIS_LIST = make_lexicon("crisis", "Crisis", [("zelfmoord", "")])
+
+
+@pytest.fixture
+def cared(mini: Dialogue) -> Dialogue:
+    """mini with a safety net of its own: these tests are about what follows a signal."""
+    return dataclasses.replace(mini, safety=Safety((SafetyRule("crisis", CRISIS_LIST),)))
+
+
+def test_after_the_safety_net_the_answer_is_left_alone_and_coach_checks_in_before_the_card(
+    store: Store, cared: Dialogue
+) -> None:
+    ui = FakeInterface(store, ["Paul", "Zelfmoord, soms.", "1", "7", "1"])
+    outcome = Conversation.begin(cared, store, ui).run()
+    assert outcome.status == "completed"
+    assert "Kun je meer vertellen?" not in ui.shown  # the follow-up that was due
+    assert GENTLY in ui.shown
+    check_in = ui.shown.index(safety.CHECK_IN["einde"])
+    assert check_in < ui.shown.index("Dank je, Paul-gesprek is voorbereid.")
+    unsaved = [
+        text for text, saved in zip(ui.shown, ui.saved_before_shown, strict=True) if not saved
+    ]
+    assert unsaved == [safety.QUESTION]  # the check-in and the gentle words are kept
+    turns = store.transcript(outcome.session_id).turns
+    [answer] = [t for t in turns if t.kind == "ask" and t.speaker == "user" and t.node == "wat"]
+    assert answer.value == {"safety": "crisis"}
+    assert [(t.kind, t.speaker, t.node) for t in turns if t.kind == "checkin"] == [
+        ("checkin", "coach", "klaar"),
+        ("checkin", "user", "klaar"),
+    ]
+
+
+def test_a_resumed_session_first_asks_how_it_goes_and_keeps_the_draft_for_the_question(
+    store: Store, cared: Dialogue
+) -> None:
+    first = Conversation.begin(cared, store, FakeInterface(store, ["Paul", "Zelfmoord.", "2"]))
+    session_id = first.run().session_id
+    store.set_status(session_id, "paused", draft="8")  # typed, not sent, when it stopped
+    stopping = FakeInterface(store, ["Stop voor nu"])
+    assert Conversation.resume(cared, store, stopping, session_id).run().status == "paused"
+    assert stopping.shown == [safety.CHECK_IN["hervat"]]
+    assert store.draft(session_id) == "8"  # a stop at the check-in keeps it
+
+    ui = FakeInterface(store, ["1", "8", "1"])
+    outcome = Conversation.resume(cared, store, ui, session_id).run()
+    assert outcome.status == "completed"
+    assert ui.shown[:2] == [safety.CHECK_IN["hervat"], "Hoe zeker ben je?"]
+    assert ui.defaults[:2] == ["", "8"]  # the draft waits for the question, not the check-in
+    assert ("quiet", messages.DRAFT_BACK) in ui.notices
+    assert ui.shown[-2] == safety.CHECK_IN["einde"]  # and once before the card
+    turns = store.transcript(session_id).turns
+    moments = [t.value["moment"] for t in turns if t.kind == "checkin" and t.speaker == "coach"]
+    assert moments == ["hervat", "hervat", "einde"]  # every check-in is kept

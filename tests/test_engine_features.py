@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from helpers import play, questions
 
-from coach.engine import Engine
+from coach.engine import GENTLY, Engine
 from coach.errors import DialogueError, Issue
 from coach.expr import Value
 from coach.loader import inspect_dialogue, load_dialogue, load_dialogue_text
 from coach.model import Dialogue
+from coach.safety import CHECK_IN
 from coach.steps import Advance, Ask, Choose, End, Invalid, Rewind, Say
 
 HEAD = "id: {id}\nversion: 1\ntitle: T\ndescription: d\n"
@@ -406,25 +407,26 @@ def test_the_answer_is_kept_before_the_pause() -> None:
     assert engine.answers == {"hoe": WORRY}
 
 
-def test_going_on_asks_the_follow_up_that_was_due() -> None:
-    engine, _ = held()
+def test_going_on_never_probes_the_answer_and_goes_gently_to_the_next_question() -> None:
+    engine, _ = held()  # a short answer: "Vertel eens meer." was due
     advance = accepted(engine.answer("1"))
     assert advance.turns[0].value == "Ja, ga verder"
-    assert questions(advance) == ["Vertel eens meer."]
+    assert questions(advance) == [GENTLY, "Wat wil je bespreken?"]
+    assert "probe" not in [turn.kind for turn in advance.turns]
 
 
 def test_going_on_asks_the_next_question_when_no_follow_up_is_due() -> None:
     engine, _ = held(LONG.format("ik zie het niet meer zitten"))
     advance = accepted(engine.answer("1"))
-    assert questions(advance) == ["Wat wil je bespreken?"] and not advance.pause
+    assert questions(advance) == [GENTLY, "Wat wil je bespreken?"] and not advance.pause
 
 
-def test_stopping_pauses_and_a_resume_goes_on_after_the_answer() -> None:
+def test_stopping_pauses_and_a_resume_goes_on_at_the_next_question() -> None:
     engine, _ = held()
     advance = accepted(engine.answer("2"))
     assert advance.pause and advance.steps == ()
     again = Engine.restore(SAFE, json.loads(json.dumps(engine.snapshot())))
-    assert again.prompt is not None and again.prompt.text == "Vertel eens meer."
+    assert again.prompt is not None and again.prompt.text == "Wat wil je bespreken?"
 
 
 def test_only_a_choice_is_accepted_while_held() -> None:
@@ -438,8 +440,8 @@ def test_the_same_level_is_not_shown_twice_in_a_session() -> None:
     engine, _ = held()
     accepted(engine.answer("1"))
     advance = accepted(engine.answer("Echt, ik zie het niet meer zitten."))
-    assert questions(advance) == ["Wat wil je bespreken?"]
     assert "safety" not in [turn.kind for turn in advance.turns]
+    assert [step.text for step in advance.steps] == [CHECK_IN["einde"]]  # not the card yet
 
 
 def test_a_crisis_signal_shows_the_crisis_text() -> None:

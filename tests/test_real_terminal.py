@@ -249,6 +249,9 @@ def test_the_safety_net_pauses_with_help_and_the_answer_is_kept(
         "2",
     ]
     again = start(terminals, coach_home, "resume")
-    again.wait_for("Wat deed dat moment met je?")  # it goes on after the answer
+    screen = again.wait_for("Laat de hulplijnen nog eens zien")  # first: how it goes now
+    assert "Hoe gaat het nu met je?" in " ".join(screen.split())
+    again.answer("1")
+    again.wait_for("Wat deed dat moment met je?")  # then on, at the question after the answer
     again.child.sendcontrol("d")
     assert again.exit_status() == 0

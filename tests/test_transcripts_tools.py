@@ -693,6 +693,28 @@ def test_the_snapshot_is_rebuilt_with_the_variants_and_count_of_the_session() ->
             assert without_seed(rebuilt.state) == without_seed(engine.snapshot())
 
 
+def test_a_session_resumed_after_the_safety_net_is_rebuilt_with_its_check_in() -> None:
+    buiv, _ = load("buiv")
+    engine = Engine(buiv, {"ander": "Paul"})
+    turns = list(engine.start().turns)
+    for answer in (STRONG_BUIV[1], "Soms denk ik aan zelfmoord.", "2"):  # 2: stop for now
+        result = engine.answer(answer)
+        assert isinstance(result, Advance)
+        turns += result.turns
+    engine = Engine.restore(buiv, engine.snapshot())
+    asked = engine.check_in()  # on resume: how it goes now
+    assert asked is not None
+    turns += asked.turns
+    for answer in ("1", STRONG_BUIV[3]):
+        result = engine.answer(answer)
+        assert isinstance(result, Advance)
+        turns += result.turns
+    assert "checkin" in [turn.kind for turn in turns]
+    rebuilt = rebuild_state(record_of(buiv, turns, "Paul"), buiv)
+    assert rebuilt.resumable
+    assert without_seed(rebuilt.state) == without_seed(engine.snapshot())
+
+
 EVERY_MOVE = """\
 id: alles
 version: 1

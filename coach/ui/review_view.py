@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coach.model import Annotation, Transcript
-from coach.review import CriterionReview, Evidence, Review
+from coach.review import NOT_SCORED, CriterionReview, Evidence, Review
 from coach.timefmt import local_time
 from coach.visible import visible
 
@@ -66,7 +66,9 @@ def show_review(console: Console, result: Review, record: Transcript) -> None:
     console.print()
     for item in result.criteria:
         _criterion(console, item, _notes_for(item, record))
-    console.print(Text(f"Totaal: {result.total} van {result.top}", style="bold"))
+    console.print(
+        Text(f"Totaal: {result.total} van {result.top}{not_scored_note(result)}", style="bold")
+    )
     rest = [note for note in record.annotations if not _belongs_anywhere(note, result, record)]
     if rest:
         console.print()
@@ -78,6 +80,13 @@ def show_review(console: Console, result: Review, record: Transcript) -> None:
 def _criterion(console: Console, item: CriterionReview, notes: Sequence[Annotation]) -> None:
     criterion = item.criterion
     line = Text(visible(criterion.title), style="bold cyan")
+    if item.level is None:  # the answer is not shown: it is not there to be judged
+        line.append(f"  {NOT_SCORED}", style="dim")
+        console.print(line)
+        for note in notes:
+            console.print(Text("  ✎ ", style="magenta") + _note(note, None))
+        console.print()
+        return
     line.append(f"  {item.level.level} van {criterion.top}", style="bold")
     line.append(f" · {visible(item.level.label)}")
     console.print(line)
@@ -104,6 +113,14 @@ def _criterion(console: Console, item: CriterionReview, notes: Sequence[Annotati
         rows.add_row(Text("  ✎", style="magenta"), _note(note, None))
     console.print(rows)
     console.print()
+
+
+def not_scored_note(result: Review) -> str:
+    """After the total: how many criteria were left out of it."""
+    count = result.not_scored
+    if not count:
+        return ""
+    return f" ({count} {'criterium' if count == 1 else 'criteria'} niet beoordeeld)"
 
 
 def _notes_for(item: CriterionReview, record: Transcript) -> list[Annotation]:

@@ -133,13 +133,15 @@ def transcript(console: Console, record: Transcript) -> None:
                 if turn.kind == "skip"
                 else Text(visible(turn.text))
             )
+            if isinstance(turn.value, dict) and turn.value.get("safety"):
+                said.append("  (hier ging het vangnet open)", style="dim")
             grid.add_row(str(turn.seq), Text("jij", style="green"), Group(said, *notes))
             continue
         label = Text("coach", style="cyan")
         text = Text(visible(turn.text.strip()))
         if turn.kind == "probe":
             text = Text.assemble(("↳ ", "cyan"), text, ("  (vervolgvraag)", "dim"))
-        elif turn.kind == "safety":
+        elif turn.kind in ("safety", "checkin"):
             text = Text.assemble(text, ("  (vangnet)", "dim"))
         body: RenderableType = text
         if turn.kind == "end" and isinstance(turn.value, dict) and turn.value.get("card"):
