@@ -379,7 +379,7 @@ nodes:
     end: Klaar.
 """
 )
-WORRY = "Ik zie het niet meer zitten."
+WORRY = "Ik slaap al weken nauwelijks."
 LONG = "Het gaat, maar {} met deze klas en dit rooster."
 
 
@@ -403,7 +403,7 @@ def test_the_answer_is_kept_before_the_pause() -> None:
     turns = [(turn.kind, turn.speaker, turn.text) for turn in advance.turns]
     assert turns[0] == ("ask", "user", WORRY)
     assert turns[1][:2] == ("safety", "coach")
-    assert advance.turns[1].value == {"level": "zorg", "match": "Ik zie het niet meer zitten"}
+    assert advance.turns[1].value == {"level": "zorg", "match": "slaap al weken"}
     assert engine.answers == {"hoe": WORRY}
 
 
@@ -416,7 +416,7 @@ def test_going_on_never_probes_the_answer_and_goes_gently_to_the_next_question()
 
 
 def test_going_on_asks_the_next_question_when_no_follow_up_is_due() -> None:
-    engine, _ = held(LONG.format("ik zie het niet meer zitten"))
+    engine, _ = held(LONG.format("ik slaap al weken nauwelijks"))
     advance = accepted(engine.answer("1"))
     assert questions(advance) == [GENTLY, "Wat wil je bespreken?"] and not advance.pause
 
@@ -439,7 +439,7 @@ def test_only_a_choice_is_accepted_while_held() -> None:
 def test_the_same_level_is_not_shown_twice_in_a_session() -> None:
     engine, _ = held()
     accepted(engine.answer("1"))
-    advance = accepted(engine.answer("Echt, ik zie het niet meer zitten."))
+    advance = accepted(engine.answer("Echt, ik slaap al weken nauwelijks."))
     assert "safety" not in [turn.kind for turn in advance.turns]
     assert [step.text for step in advance.steps] == [CHECK_IN["einde"]]  # not the card yet
 
@@ -450,14 +450,14 @@ def test_a_crisis_signal_shows_the_crisis_text() -> None:
     assert isinstance(say, Say) and say.style == "safety"
     assert "0800-0113" in say.text and "112" in say.text
     assert isinstance(engine.prompt, Choose)
-    assert advance.turns[1].value == {"level": "crisis", "match": "wil er niet meer zijn"}
+    assert advance.turns[1].value == {"level": "crisis", "match": "ik wil er niet meer zijn"}
 
 
 def test_a_crisis_signal_is_shown_after_a_worry_was() -> None:
     engine, _ = held()
     accepted(engine.answer("1"))
     advance = accepted(engine.answer("Ik wil er niet meer zijn."))
-    assert advance.turns[-1].value == {"level": "crisis", "match": "wil er niet meer zijn"}
+    assert advance.turns[-1].value == {"level": "crisis", "match": "Ik wil er niet meer zijn"}
 
 
 def test_a_held_conversation_resumes_at_the_choice_with_its_message() -> None:

@@ -179,10 +179,12 @@ def test_shipped_first_and_third_person_count_references() -> None:
     assert count(shipped("derde-persoon"), text) == 2
 
 
-def test_shipped_signals_count_even_after_a_negation() -> None:
-    assert count(shipped("zorgsignalen"), "Ik zie het niet meer zitten.") == 1
-    assert count(shipped("zorgsignalen"), "Ik ben niet overspannen, denk ik.") == 1
+def test_shipped_signals_count_unless_plainly_denied() -> None:
+    assert count(shipped("crisissignalen"), "Ik zie het niet meer zitten.") == 1
     assert count(shipped("crisissignalen"), "Soms denk ik: ik wil er niet meer zijn.") == 1
+    # a hedged denial is no denial: better once too often
+    assert count(shipped("zorgsignalen"), "Ik ben niet overspannen, denk ik.") == 1
+    assert count(shipped("zorgsignalen"), "Ik ben niet overspannen, wel moe.") == 0
 
 
 @pytest.mark.parametrize(

@@ -154,7 +154,7 @@ def test_history_and_seed_feed_memory_and_session_count(tmp_path: Path) -> None:
 def test_the_safety_expectation(tmp_path: Path) -> None:
     text = (
         "dialogue: mini\ncases:\n  - name: vangnet\n    steps:\n      - Paul\n"
-        "      - answer: Ik zie het niet meer zitten.\n        safety: true\n"
+        "      - answer: Ik slaap al weken nauwelijks.\n        safety: true\n"
         "        shows: bedrijfsarts\n      - answer: '2'\n"
     )
     assert run(tmp_path, text).failures == []

@@ -81,11 +81,18 @@ class Scope:
     last: int  # last token it negates
 
 
+# A denial followed by a hedge in the same sentence is uncertain, and an uncertain denial
+# negates nothing: `ik ben niet overspannen, denk ik`.
+HEDGES = frozenset(
+    {("denk", "ik"), ("geloof", "ik"), ("hoop", "ik"), ("volgens", "mij"), ("of", "toch")}
+)
+
+
 def scopes(tokens: tuple[Token, ...]) -> tuple[Scope, ...]:
     """Every negation in the text, with the tokens it reaches."""
     found: list[Scope] = []
     for token in tokens:
-        if token.folded not in TRIGGERS or _pseudo(tokens, token.index):
+        if token.folded not in TRIGGERS or _pseudo(tokens, token.index) or _hedged(tokens, token):
             continue
         last = token.index
         for following in tokens[token.index + 1 :]:
@@ -105,6 +112,11 @@ def scopes(tokens: tuple[Token, ...]) -> tuple[Scope, ...]:
         if first < token.index:
             found.append(Scope(token.index, first, token.index - 1))
     return tuple(found)
+
+
+def _hedged(tokens: tuple[Token, ...], trigger: Token) -> bool:
+    later = [t.folded for t in tokens[trigger.index + 1 :] if t.sentence == trigger.sentence]
+    return any(pair in HEDGES for pair in zip(later, later[1:], strict=False))
 
 
 def _pseudo(tokens: tuple[Token, ...], index: int) -> bool:
