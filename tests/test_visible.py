@@ -1,0 +1,78 @@
+"""The visibility rule: what coach did not write itself is shown, never obeyed or hidden."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Callable
+
+import pytest
+
+from coach.memory import same_subject
+from coach.visible import UNSAFE, safe_json, visible
+from tests.conftest import Result
+
+# Default_Ignorable_Code_Point from Unicode's DerivedCoreProperties.txt (15.1).
+DEFAULT_IGNORABLE = [
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+]  # fmt: skip
+PAULS = ["Paul", "Pa\u200dul", "Pau\u00adl", "P\u200caul", "Paul\u2063", "\U000e0050Paul"]
+
+
+def test_every_format_character_is_made_visible() -> None:
+    format_characters = [
+        chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"
+    ]
+    hidden = [f"U+{ord(char):04X}" for char in format_characters if visible(char) == char]
+    assert not hidden, f"format characters printed raw: {hidden}"
+
+
+def test_every_default_ignorable_character_is_made_visible() -> None:
+    for first, last in DEFAULT_IGNORABLE:
+        for code in range(first, last + 1):
+            assert visible(chr(code)) == f"⟨U+{code:04X}⟩"
+
+
+def test_the_named_invisibles_are_shown_by_code_point() -> None:
+    assert visible("Pa\u200dul Pau\u00adl \u180e\u2061\U000e0041") == (
+        "Pa⟨U+200D⟩ul Pau⟨U+00AD⟩l ⟨U+180E⟩⟨U+2061⟩⟨U+E0041⟩"
+    )
+    assert visible("gewoon: één café, ½ — “zo”\n\tklaar") == "gewoon: één café, ½ — “zo”\n\tklaar"
+
+
+def test_bytes_that_were_no_utf8_are_shown_as_bytes() -> None:
+    argument = b"a\x9b31m\xff".decode("utf-8", "surrogateescape")
+    assert visible(argument) == "a⟨0x9B⟩31m⟨0xFF⟩"
+    assert not UNSAFE.search(visible(argument))
+    assert "\\udc9b" in safe_json({"x": argument})  # escaped: the JSON is valid UTF-8
+    safe_json({"x": argument}).encode("utf-8")
+
+
+@pytest.mark.parametrize("other", PAULS[1:])
+def test_names_that_print_alike_are_one_person(other: str) -> None:
+    assert same_subject("Paul", other)
+    assert same_subject("paul", other.upper())
+    assert not same_subject("Paula", other)
+
+
+def test_delete_met_removes_every_spelling_that_prints_alike(
+    run_cli: Callable[..., Result],
+) -> None:
+    for name in PAULS:
+        assert run_cli("run", "buiv", "--met", name, input="iets over het rooster\n").code == 0
+    assert run_cli("run", "buiv", "--met", "Marie", input="iets anders\n").code == 0
+    listed = run_cli("transcripts", "list", "--met", "Paul")
+    assert listed.out.count(" buiv ") == len(PAULS)
+    assert "⟨U+200D⟩" in listed.out and "\u200d" not in listed.out
+
+    result = run_cli("transcripts", "delete", "--met", "PAUL", "--ja")
+    assert result.code == 0, result.err
+    left = run_cli("transcripts", "list").out
+    assert "Marie" in left
+    assert "Pa" not in left.replace("Marie", "")
+    assert "Nog geen" not in left
+    assert "Je hebt nog geen gesprekken met" in run_cli("progress", "Pau\u00adl").out
