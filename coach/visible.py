@@ -14,6 +14,7 @@ like ⟨U+202E⟩. Newlines and tabs are kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Every format character (Unicode category Cf) and every other default-ignorable code point
 # (DerivedCoreProperties.txt, Unicode 15.1): all of them are invisible or act on the text
@@ -56,6 +57,20 @@ def visible(text: str) -> str:
 def without_invisible(text: str) -> str:
     """`text` without format and default-ignorable characters: what a reader sees of it."""
     return _INVISIBLE.sub("", text)
+
+
+def hidden_characters() -> Iterator[str]:
+    """Every character that `visible()` replaces apart from C0 and C1 controls (which
+    prompt-toolkit draws as ^[ and <9b> itself): the invisible ones, the line and paragraph
+    separators, and the bytes that were no UTF-8."""
+    yield "\u2028"
+    yield "\u2029"
+    ranges = re.findall(".-.|.", INVISIBLE, re.DOTALL)
+    for found in ranges:
+        for code in range(ord(found[0]), ord(found[-1]) + 1):
+            yield chr(code)
+    for code in range(0xDC80, 0xDD00):
+        yield chr(code)
 
 
 def safe_json(data: object) -> str:
