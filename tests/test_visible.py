@@ -7,10 +7,10 @@ import unicodedata
 from collections.abc import Callable
 
 import pytest
+from conftest import Result
 
 from coach.memory import same_subject
 from coach.visible import UNSAFE, safe_json, visible
-from tests.conftest import Result
 
 # Default_Ignorable_Code_Point from Unicode's DerivedCoreProperties.txt (15.1).
 DEFAULT_IGNORABLE = [
