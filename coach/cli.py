@@ -17,7 +17,7 @@ import click
 # app, catalog and what they bring (the engine, the store, the loader, jsonschema) are
 # imported by the commands that use them: `coach --help` does not pay for them (bench/).
 from coach import __version__, click_nl
-from coach.cli_common import DutchGroup, format_option, home_of
+from coach.cli_common import TEXT, DutchGroup, format_option, home_of
 from coach.cli_progress import progress_command
 from coach.cli_review import review_command
 from coach.cli_transcripts import annotate_command, import_command, search_command
@@ -80,7 +80,11 @@ def list_command() -> None:
 @cli.command("run")
 @click.argument("name", metavar="NAAM")
 @click.option(
-    "--met", "subject", metavar="WIE", help="Met wie het gesprek is (een voornaam of rol)."
+    "--met",
+    "subject",
+    metavar="WIE",
+    type=TEXT,
+    help="Met wie het gesprek is (een voornaam of rol).",
 )
 @click.pass_context
 def run_command(ctx: click.Context, name: str, subject: str | None) -> None:
@@ -209,7 +213,11 @@ def new_command(name: str) -> None:
 @cli.command("play")
 @click.argument("path", metavar="PAD")
 @click.option(
-    "--met", "subject", metavar="WIE", help="Met wie het gesprek is (een voornaam of rol)."
+    "--met",
+    "subject",
+    metavar="WIE",
+    type=TEXT,
+    help="Met wie het gesprek is (een voornaam of rol).",
 )
 @click.pass_context
 def play_command(ctx: click.Context, path: str, subject: str | None) -> None:
@@ -387,11 +395,14 @@ def transcripts_group() -> None:
     show_default=True,
     help="Hoeveel sessies hoogstens.",
 )
-@click.option("--gesprek", "dialogue_id", metavar="NAAM", help="Alleen dit gesprek, zoals buiv.")
+@click.option(
+    "--gesprek", "dialogue_id", metavar="NAAM", type=TEXT, help="Alleen dit gesprek, zoals buiv."
+)
 @click.option(
     "--met",
     "subject",
     metavar="WIE",
+    type=TEXT,
     help="Alleen gesprekken met WIE (hoofdletters en accenten tellen niet mee).",
 )
 @click.option(
@@ -555,6 +566,7 @@ _YES_HELP = "Niet om bevestiging vragen (nodig als de invoer niet van een termin
     "--met",
     "subject",
     metavar="WIE",
+    type=TEXT,
     help="Alles over deze persoon: elk gesprek met WIE, en wat coach over WIE onthoudt.",
 )
 @click.option("--ja", "--yes", "yes", is_flag=True, help=_YES_HELP)

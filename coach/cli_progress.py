@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli_common import DutchCommand, format_option, home_of
+from coach.cli_common import TEXT, DutchCommand, format_option, home_of
 from coach.errors import CoachError, UsageError
 
 if TYPE_CHECKING:
@@ -26,11 +26,12 @@ _PLAIN_NAME = re.compile(r"[\w-]+")  # a dialogue id that catalog.load can only 
 
 
 @click.command("progress", cls=DutchCommand)
-@click.argument("who", metavar="WIE")
+@click.argument("who", metavar="WIE", type=TEXT)
 @click.option(
     "--gesprek",
     "dialogue_id",
     metavar="NAAM",
+    type=TEXT,
     help="Alleen de gesprekken van dit soort, zoals buiv (de namen uit coach list).",
 )
 @format_option("text", "json", help="json: dezelfde gegevens als JSON, om verder te verwerken.")

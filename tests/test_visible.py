@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -76,3 +77,41 @@ def test_delete_met_removes_every_spelling_that_prints_alike(
     assert "Pa" not in left.replace("Marie", "")
     assert "Nog geen" not in left
     assert "Je hebt nog geen gesprekken met" in run_cli("progress", "Pau\u00adl").out
+
+
+BAD_BYTES = b"a\x9b31m\xff".decode("utf-8", "surrogateescape")  # as Python reads such an argv
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["transcripts", "list", "--met", BAD_BYTES],
+        ["transcripts", "list", "--gesprek", BAD_BYTES],
+        ["transcripts", "search", BAD_BYTES],
+        ["transcripts", "search", "rooster", "--met", BAD_BYTES],
+        ["progress", BAD_BYTES],
+        ["progress", BAD_BYTES, "--format", "json"],
+        ["run", "buiv", "--met", BAD_BYTES],
+        ["transcripts", "delete", "--met", BAD_BYTES, "--ja"],
+    ],
+)
+def test_arguments_that_are_no_utf8_are_refused_and_shown_visibly(
+    args: list[str], run_cli: Callable[..., Result]
+) -> None:
+    assert run_cli("run", "buiv", "--met", "Paul", input="iets over het rooster\n").code == 0
+    result = run_cli(*args)
+    assert result.code == 2
+    assert "'a⟨0x9B⟩31m⟨0xFF⟩' bevat tekens die geen UTF-8 zijn" in result.err
+    assert not UNSAFE.search(result.out + result.err)
+
+
+def test_progress_never_prints_raw_c1_controls_and_its_json_is_valid(
+    run_cli: Callable[..., Result],
+) -> None:
+    name = "Pa\x9b31mul\u202e"
+    assert run_cli("run", "buiv", "--met", name, input="iets over het rooster\n").code == 0
+    shown = run_cli("progress", name)
+    assert shown.code == 0 and "Pa⟨U+009B⟩31mul⟨U+202E⟩" in shown.out
+    as_json = run_cli("progress", name, "--format", "json")
+    assert not UNSAFE.search(as_json.out)
+    assert json.loads(as_json.out)["subject"] == name
