@@ -23,6 +23,7 @@ from coach.cli_review import review_command
 from coach.cli_transcripts import annotate_command, import_command, search_command
 from coach.errors import CoachError, DialogueError, UsageError
 from coach.home import DATABASE_NAME
+from coach.visible import visible
 
 click_nl.install()
 
@@ -532,7 +533,7 @@ def transcripts_export(
         sys.stdout.write(text)
         return
     write_private(Path(output), text, force)
-    click.echo(f"Geschreven naar {output}")
+    click.echo(visible(f"Geschreven naar {output}"))
 
 
 _REDACT_NOTE = (
@@ -592,7 +593,6 @@ def transcripts_delete(
       coach transcripts delete 12 --ja
     """
     from coach.memory import same_subject
-    from coach.visible import visible
 
     if (session is None) == (subject is None):
         raise UsageError(
