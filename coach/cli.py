@@ -7,6 +7,7 @@ dialogue, an unreadable database), 2 a command used wrongly, 130 interrupted by 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from pathlib import Path
@@ -462,7 +463,7 @@ def transcripts_list(
     elif stored:
         console.print("Er zijn geen gesprekken die bij je filters passen.")
     else:
-        console.print(f"Nog geen gesprekken bewaard in {_home(ctx) / DATABASE_NAME}.")
+        console.print(visible(f"Nog geen gesprekken bewaard in {_home(ctx) / DATABASE_NAME}."))
 
 
 @transcripts_group.command("show")
@@ -736,7 +737,10 @@ def transcripts_backup(ctx: click.Context, target: str, force: bool) -> None:
     finally:
         store.close()
     click.echo(
-        f"Back-up van {count} {'gesprek' if count == 1 else 'gesprekken'} geschreven naar {path}"
+        visible(
+            f"Back-up van {count} {'gesprek' if count == 1 else 'gesprekken'} geschreven "
+            f"naar {path}"
+        )
     )
 
 
@@ -839,7 +843,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        _show_click_error(exc)
         code = exc.exit_code
     except click.exceptions.Abort:
         _error("afgebroken")
@@ -876,7 +880,16 @@ def _error(message: str, hint: str = "") -> None:
     if hint:
         text += f"\n  hint: {hint}"
     with contextlib.suppress(OSError):
-        click.echo(text, err=True)
+        click.echo(visible(text), err=True)  # messages quote arguments, names and paths
+
+
+def _show_click_error(exc: click.ClickException) -> None:
+    """click's own message, made visible: it quotes arguments, some of them raw
+    (`Onverwacht extra argument (...)`)."""
+    text = io.StringIO()
+    exc.show(text)
+    with contextlib.suppress(OSError):
+        click.echo(visible(text.getvalue()), err=True, nl=False)
 
 
 def _quiet_broken_pipe() -> None:

@@ -6,6 +6,7 @@ import json
 import sys
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import Result
@@ -115,3 +116,40 @@ def test_progress_never_prints_raw_c1_controls_and_its_json_is_valid(
     as_json = run_cli("progress", name, "--format", "json")
     assert not UNSAFE.search(as_json.out)
     assert json.loads(as_json.out)["subject"] == name
+
+
+OSC52 = "\x1b]52;c;aGVsbG8=\x07\u202e"  # writes the clipboard, then turns the line around
+
+
+def test_what_coach_did_not_write_itself_is_shown_visibly_everywhere(
+    run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File names (coach list, the 'bedoel je' suggestion), arguments echoed in errors (ours
+    and click's), and paths (the 'Bewaard … in' line, export and back-up)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dialogues").mkdir()
+    buiv = (Path(__file__).parents[1] / "dialogues" / "buiv.yaml").read_text("utf-8")
+    (tmp_path / "dialogues" / f"gesprek{OSC52}.yaml").write_text(
+        buiv.replace("id: buiv", "id: gesprek"), "utf-8"
+    )
+    home = tmp_path / f"map{OSC52}"
+    monkeypatch.setenv("COACH_HOME", str(home))
+    shown = [
+        run_cli("list"),
+        run_cli("run", f"gesprex{OSC52}"),  # bedoel je 'gesprek…'?
+        run_cli("run", "buiv", "--met", "Paul", input="iets over het rooster\n"),
+        run_cli("transcripts", "show", OSC52),
+        run_cli("transcripts", "show", "1", OSC52),  # click: unexpected extra argument
+        run_cli(OSC52),  # click: no such command
+        run_cli("transcripts", "export", "1", "--output", str(tmp_path / f"e{OSC52}.json")),
+        run_cli("transcripts", "backup", str(tmp_path / f"b{OSC52}.db")),
+        run_cli("transcripts", "purge", "--older-than", OSC52),
+    ]
+    everything = "".join(result.out + result.err for result in shown)
+    assert not UNSAFE.search(everything), sorted(set(UNSAFE.findall(everything)))
+    stand_in = "␛]52;c;aGVsbG8=␇⟨U+202E⟩"
+    assert f"\ngesprek{stand_in}  " in shown[0].out
+    assert f"bedoel je 'gesprek{stand_in}'?" in shown[1].err
+    assert f"Bewaard op deze computer in {tmp_path}/map{stand_in}/coach.db" in shown[2].out
+    assert stand_in in shown[3].err and stand_in in shown[4].err
+    assert f"e{stand_in}.json" in shown[6].out and f"b{stand_in}.db" in shown[7].out
