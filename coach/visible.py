@@ -39,7 +39,12 @@ ACTING = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u2060\ufeff
 
 
 def _stand_in(found: re.Match[str]) -> str:
-    code = ord(found.group())
+    return stand_in(found.group())
+
+
+def stand_in(char: str) -> str:
+    """What `visible()` shows for one unsafe character."""
+    code = ord(char)
     if code < 0x20:
         return chr(0x2400 + code)  # ␀ … ␟
     if code == 0x7F:

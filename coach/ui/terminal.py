@@ -25,7 +25,7 @@ from coach.conversation import Progress
 from coach.model import Dialogue
 from coach.steps import Ask, CardLine, Choose, End, Prompt, Say, Scale, Step
 from coach.ui.console import make_console as make_console  # where tests and callers look
-from coach.visible import hidden_characters, visible
+from coach.visible import hidden_characters, stand_in, visible
 
 TEXT_WIDTH = 78
 _TONES = {"info": "", "quiet": "dim", "warning": "yellow", "error": "bold red"}
@@ -359,7 +359,7 @@ def _draw_hidden_characters_visibly() -> None:
     from prompt_toolkit.layout.screen import Char
 
     for char in hidden_characters():
-        Char.display_mappings.setdefault(char, visible(char))
+        Char.display_mappings.setdefault(char, stand_in(char))
 
 
 def _prompt_style() -> Any:
