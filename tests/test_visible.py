@@ -153,3 +153,14 @@ def test_what_coach_did_not_write_itself_is_shown_visibly_everywhere(
     assert f"Bewaard op deze computer in {tmp_path}/map{stand_in}/coach.db" in shown[2].out
     assert stand_in in shown[3].err and stand_in in shown[4].err
     assert f"e{stand_in}.json" in shown[6].out and f"b{stand_in}.db" in shown[7].out
+
+
+def test_validate_json_escapes_control_and_invisible_characters_in_names(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    broken = tmp_path / f"kapot{OSC52}\u200d.yaml"
+    broken.write_text("id: [\n", "utf-8")
+    result = run_cli("validate", "--format", "json", str(broken))
+    assert result.code == 1
+    assert not UNSAFE.search(result.out)
+    assert json.loads(result.out)["issues"][0]["file"].endswith(f"kapot{OSC52}\u200d.yaml")
