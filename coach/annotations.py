@@ -9,7 +9,7 @@ or bidirectional formatting, and valid UTF-8.
 from __future__ import annotations
 
 from coach.errors import UsageError
-from coach.visible import UNSAFE, visible
+from coach.visible import ACTING, visible
 
 MAX_CHARS = 4000
 MAX_AUTHOR_CHARS = 80
@@ -55,7 +55,7 @@ def _number(count: int) -> str:
 def _refuse_unsafe(text: str, what: str) -> None:
     if any("\ud800" <= char <= "\udfff" for char in text):  # bytes that were no UTF-8
         raise UsageError(f"{what} bevat tekens die geen UTF-8 zijn", "typ de tekst opnieuw")
-    found = UNSAFE.search(text)
+    found = ACTING.search(text)
     if found:
         raise UsageError(
             f"{what} bevat een stuurteken ({visible(found.group())}); alleen regelovergangen "

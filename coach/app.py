@@ -114,7 +114,8 @@ def finish(outcome: Outcome, database: Path) -> int:
 
     with contextlib.suppress(OSError):  # no terminal left to tell
         make_console().print(
-            messages.saved_at(str(database)) + f" (sessie {outcome.session_id}).", style="dim"
+            visible(messages.saved_at(str(database))) + f" (sessie {outcome.session_id}).",
+            style="dim",
         )
     return 130 if outcome.interrupted and outcome.status == "paused" else 0
 

@@ -7,6 +7,7 @@ dialogue, an unreadable database), 2 a command used wrongly, 130 interrupted by 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ import click
 # app, catalog and what they bring (the engine, the store, the loader, jsonschema) are
 # imported by the commands that use them: `coach --help` does not pay for them (bench/).
 from coach import __version__, click_nl
-from coach.cli_common import DutchGroup, format_option, home_of
+from coach.cli_common import TEXT, DutchGroup, format_option, home_of
 from coach.cli_eval import eval_command
 from coach.cli_language import explain_command, lexicon_group
 from coach.cli_progress import progress_command
@@ -25,6 +26,7 @@ from coach.cli_review import review_command
 from coach.cli_transcripts import annotate_command, import_command, search_command
 from coach.errors import CoachError, DialogueError, UsageError
 from coach.home import DATABASE_NAME
+from coach.visible import visible
 
 click_nl.install()
 
@@ -82,7 +84,11 @@ def list_command() -> None:
 @cli.command("run")
 @click.argument("name", metavar="NAAM")
 @click.option(
-    "--met", "subject", metavar="WIE", help="Met wie het gesprek is (een voornaam of rol)."
+    "--met",
+    "subject",
+    metavar="WIE",
+    type=TEXT,
+    help="Met wie het gesprek is (een voornaam of rol).",
 )
 @click.pass_context
 def run_command(ctx: click.Context, name: str, subject: str | None) -> None:
@@ -211,7 +217,11 @@ def new_command(name: str) -> None:
 @cli.command("play")
 @click.argument("path", metavar="PAD")
 @click.option(
-    "--met", "subject", metavar="WIE", help="Met wie het gesprek is (een voornaam of rol)."
+    "--met",
+    "subject",
+    metavar="WIE",
+    type=TEXT,
+    help="Met wie het gesprek is (een voornaam of rol).",
 )
 @click.pass_context
 def play_command(ctx: click.Context, path: str, subject: str | None) -> None:
@@ -389,11 +399,14 @@ def transcripts_group() -> None:
     show_default=True,
     help="Hoeveel sessies hoogstens.",
 )
-@click.option("--gesprek", "dialogue_id", metavar="NAAM", help="Alleen dit gesprek, zoals buiv.")
+@click.option(
+    "--gesprek", "dialogue_id", metavar="NAAM", type=TEXT, help="Alleen dit gesprek, zoals buiv."
+)
 @click.option(
     "--met",
     "subject",
     metavar="WIE",
+    type=TEXT,
     help="Alleen gesprekken met WIE (hoofdletters en accenten tellen niet mee).",
 )
 @click.option(
@@ -452,7 +465,7 @@ def transcripts_list(
     elif stored:
         console.print("Er zijn geen gesprekken die bij je filters passen.")
     else:
-        console.print(f"Nog geen gesprekken bewaard in {_home(ctx) / DATABASE_NAME}.")
+        console.print(visible(f"Nog geen gesprekken bewaard in {_home(ctx) / DATABASE_NAME}."))
 
 
 @transcripts_group.command("show")
@@ -523,7 +536,7 @@ def transcripts_export(
         sys.stdout.write(text)
         return
     write_private(Path(output), text, force)
-    click.echo(f"Geschreven naar {output}")
+    click.echo(visible(f"Geschreven naar {output}"))
 
 
 _REDACT_NOTE = (
@@ -557,6 +570,7 @@ _YES_HELP = "Niet om bevestiging vragen (nodig als de invoer niet van een termin
     "--met",
     "subject",
     metavar="WIE",
+    type=TEXT,
     help="Alles over deze persoon: elk gesprek met WIE, en wat coach over WIE onthoudt.",
 )
 @click.option("--ja", "--yes", "yes", is_flag=True, help=_YES_HELP)
@@ -582,7 +596,6 @@ def transcripts_delete(
       coach transcripts delete 12 --ja
     """
     from coach.memory import same_subject
-    from coach.visible import visible
 
     if (session is None) == (subject is None):
         raise UsageError(
@@ -726,7 +739,10 @@ def transcripts_backup(ctx: click.Context, target: str, force: bool) -> None:
     finally:
         store.close()
     click.echo(
-        f"Back-up van {count} {'gesprek' if count == 1 else 'gesprekken'} geschreven naar {path}"
+        visible(
+            f"Back-up van {count} {'gesprek' if count == 1 else 'gesprekken'} geschreven "
+            f"naar {path}"
+        )
     )
 
 
@@ -832,7 +848,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        _show_click_error(exc)
         code = exc.exit_code
     except click.exceptions.Abort:
         _error("afgebroken")
@@ -869,7 +885,16 @@ def _error(message: str, hint: str = "") -> None:
     if hint:
         text += f"\n  hint: {hint}"
     with contextlib.suppress(OSError):
-        click.echo(text, err=True)
+        click.echo(visible(text), err=True)  # messages quote arguments, names and paths
+
+
+def _show_click_error(exc: click.ClickException) -> None:
+    """click's own message, made visible: it quotes arguments, some of them raw
+    (`Onverwacht extra argument (...)`)."""
+    text = io.StringIO()
+    exc.show(text)
+    with contextlib.suppress(OSError):
+        click.echo(visible(text.getvalue()), err=True, nl=False)
 
 
 def _quiet_broken_pipe() -> None:

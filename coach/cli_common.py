@@ -6,6 +6,7 @@ same classes without importing coach.cli, which imports them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +40,29 @@ class DutchGroup(click.Group):
         kwargs.setdefault("options_metavar", "[OPTIES]")
         kwargs.setdefault("subcommand_metavar", "COMMANDO [ARGUMENTEN]...")
         super().__init__(*args, **kwargs)
+
+
+class Utf8Text(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2 on
+    """Text to match or store (a name, search words): refused when the terminal sent bytes
+    that are no UTF-8 (Python keeps those as lone surrogates, which SQLite, JSON and the
+    screen cannot take), with the argument shown visibly."""
+
+    name = "tekst"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and _UNDECODED.search(value):
+            from coach.visible import visible
+
+            self.fail(
+                f"'{visible(value)}' bevat tekens die geen UTF-8 zijn; staat je terminal op UTF-8?",
+                param,
+                ctx,
+            )
+        return value
+
+
+TEXT = Utf8Text()
+_UNDECODED = re.compile("[\ud800-\udfff]")
 
 
 def home_of(ctx: click.Context) -> Path:

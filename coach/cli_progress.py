@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli_common import DutchCommand, format_option, home_of
+from coach.cli_common import TEXT, DutchCommand, format_option, home_of
 from coach.errors import CoachError, UsageError
 
 if TYPE_CHECKING:
@@ -26,11 +26,12 @@ _PLAIN_NAME = re.compile(r"[\w-]+")  # a dialogue id that catalog.load can only 
 
 
 @click.command("progress", cls=DutchCommand)
-@click.argument("who", metavar="WIE")
+@click.argument("who", metavar="WIE", type=TEXT)
 @click.option(
     "--gesprek",
     "dialogue_id",
     metavar="NAAM",
+    type=TEXT,
     help="Alleen de gesprekken van dit soort, zoals buiv (de namen uit coach list).",
 )
 @format_option("text", "json", help="json: dezelfde gegevens als JSON, om verder te verwerken.")
@@ -143,7 +144,7 @@ def _nothing(
     who: str, dialogue_id: str | None, records: list[Transcript], everyone: list[str]
 ) -> None:
     """Nothing to show is not an error (like an empty `coach transcripts list`): say why."""
-    from coach.text import fold
+    from coach.text import subject_key
     from coach.visible import visible
 
     if records and dialogue_id:
@@ -156,8 +157,8 @@ def _nothing(
         )
         return
     click.echo(visible(f"Je hebt nog geen gesprekken met {who} bewaard."))
-    names = {fold(name): " ".join(name.split()) for name in everyone}
-    close = difflib.get_close_matches(fold(who), list(names), n=1, cutoff=0.6)
+    names = {subject_key(name): " ".join(name.split()) for name in everyone}
+    close = difflib.get_close_matches(subject_key(who), list(names), n=1, cutoff=0.6)
     if close:
         click.echo(visible(f"Bedoel je ‘{names[close[0]]}’?"))
     click.echo("coach transcripts list toont met wie je gesprekken hebt.")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli_common import DutchCommand, format_option, home_of
+from coach.cli_common import TEXT, DutchCommand, format_option, home_of
 from coach.errors import CoachError, UsageError
 from coach.search import SearchHit, fts_query
 from coach.visible import safe_json, visible
@@ -55,7 +55,7 @@ def day_start(text: str, option: str, days_later: int = 0) -> str:
 
 
 @click.command("search", cls=DutchCommand)
-@click.argument("words", metavar="TEKST...", nargs=-1, required=True)
+@click.argument("words", metavar="TEKST...", nargs=-1, required=True, type=TEXT)
 @click.option(
     "--limit",
     type=click.IntRange(min=1, max=1000),
@@ -64,11 +64,14 @@ def day_start(text: str, option: str, days_later: int = 0) -> str:
     show_default=True,
     help="Hoeveel antwoorden hoogstens (de nieuwste).",
 )
-@click.option("--gesprek", "dialogue_id", metavar="NAAM", help="Alleen in dit gesprek, zoals buiv.")
+@click.option(
+    "--gesprek", "dialogue_id", metavar="NAAM", type=TEXT, help="Alleen in dit gesprek, zoals buiv."
+)
 @click.option(
     "--met",
     "subject",
     metavar="WIE",
+    type=TEXT,
     help="Alleen in gesprekken met WIE (zonder hoofdletters of accenten).",
 )
 @format_option(

@@ -90,6 +90,8 @@ _OS_REASONS = {
     errno.EACCES: "geen toestemming",
     errno.EPERM: "geen toestemming",
     errno.ENOSPC: "de schijf is vol",
+    getattr(errno, "EDQUOT", -1): "je schijfruimte (quotum) is op",  # no EDQUOT on Windows
+    errno.EFBIG: "het bestand wordt te groot voor deze schijf",
     errno.EROFS: "alleen-lezen",
     errno.EISDIR: "dat is een map",
     errno.ENOTDIR: "een deel van het pad is geen map",

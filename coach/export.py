@@ -8,8 +8,11 @@ syntax in answers is escaped, so what the leader typed cannot reformat the docum
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import uuid
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -151,14 +154,87 @@ def _markdown_turn(turn: TranscriptTurn) -> list[str]:
 
 
 def write_private(path: Path, text: str, force: bool = False) -> None:
-    """Write an export readable by this user only; never overwrite unless `force`."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    """Write an export readable by this user only; never overwrite unless `force`.
+
+    As `transcripts backup` does: the text goes to a temporary file beside `path`, is forced
+    to disk (fsync) and only then renamed to `path`. A full disk, a used-up quota or a
+    read-only medium leave no empty or half file behind, and with `force` the previous
+    export stays as it was until the new one is complete.
+    """
+    existed = path.exists() or path.is_symlink()
+    if existed and not force:
+        raise _exists(path)
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.deel")
     try:
-        descriptor = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise UsageError(f"{path} bestaat al", "kies een andere naam, of gebruik --force") from None
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
-        raise CoachError(f"kan {path} niet schrijven ({os_reason(exc)})") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)  # also when --force rewrote a file that was readable by others
+        raise _not_written(path, exc, existed) from None
+    try:
+        try:
+            _write_all(descriptor, text.encode("utf-8"))
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        with suppress(OSError):  # a USB stick with FAT has no permissions to set
+            os.chmod(partial, 0o600)  # os.open's mode is filtered by the umask; chmod's is not
+        _put_in_place(partial, path, force)
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _not_written(path, exc, existed) from None
+        raise
+    _sync_folder(path.parent)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
+def _put_in_place(partial: Path, path: Path, force: bool) -> None:
+    """Rename the complete export to `path`; without `force`, never over an existing file."""
+    if force:
+        os.replace(partial, path)
+        return
+    try:
+        os.link(partial, path)  # fails if `path` appeared meanwhile, unlike a rename
+    except FileExistsError:
+        raise _exists(path) from None
+    except OSError:  # no hard links here (FAT, some network folders)
+        if path.exists():
+            raise _exists(path) from None
+        os.replace(partial, path)
+    else:
+        partial.unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself survive a power cut; not every system can (Windows)."""
+    with suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _exists(path: Path) -> UsageError:
+    return UsageError(
+        f"{visible(str(path))} bestaat al", "kies een andere naam, of gebruik --force"
+    )
+
+
+_NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}  # none on Windows
+
+
+def _not_written(path: Path, exc: OSError, existed: bool) -> CoachError:
+    shown = visible(str(path))
+    kept = f"; {shown} is niet veranderd" if existed else ""
+    if exc.errno in _NO_ROOM:
+        hint = "maak ruimte vrij, of kies met --output een plek op een andere schijf"
+    elif exc.errno == errno.EROFS:
+        hint = "kies met --output een plek waar je mag schrijven"
+    else:
+        hint = ""
+    return CoachError(f"kan de export niet schrijven naar {shown} ({os_reason(exc)}){kept}", hint)

@@ -31,6 +31,7 @@ from coach.errors import SourceError
 from coach.language.answers import language, non_answer
 from coach.lexicon import Lexicon, hits, starts
 from coach.text import content_words, strip_accents, word_count
+from coach.yamldoc import MAX_DIGITS
 
 Value = str | int | float | bool | None | tuple["Value", ...]
 
@@ -213,6 +214,17 @@ def _check_size(tokens: list[_Token]) -> None:
             depth -= 1
 
 
+def _number(token: _Token) -> int | float:
+    digits = sum(char.isdigit() for char in token.text)
+    if digits > MAX_DIGITS:  # int() would refuse it, and takes long to try
+        raise ExprError(
+            f"een getal van {digits} cijfers is te lang",
+            token.column,
+            f"een getal heeft hooguit {MAX_DIGITS} cijfers",
+        )
+    return float(token.text) if "." in token.text else int(token.text)
+
+
 class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = _tokenize(source)
@@ -309,10 +321,10 @@ class _Parser:
     def _operand(self) -> Expr:
         token = self._take()
         if token.kind == "op" and token.text == "-" and self.token.kind == "number":
-            token = self._take()
-            return Literal(-float(token.text) if "." in token.text else -int(token.text))
+            number = _number(self._take())
+            return Literal(-number)
         if token.kind == "number":
-            return Literal(float(token.text) if "." in token.text else int(token.text))
+            return Literal(_number(token))
         if token.kind == "string":
             return Literal(token.text[1:-1])
         if token.kind == "op" and token.text == "(":

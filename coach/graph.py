@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from coach import flow
 from coach.model import Ask, Branch, Call, Dialogue, End, Node, Say, Scale, kind_of
+from coach.visible import visible
 
 EXCERPT = 40  # characters of a node's text shown in its box
 WRAP = 40  # the conditions of follow-up questions are wrapped at this width
@@ -182,8 +183,9 @@ def _clean(text: str) -> str:
 
 
 def _single_line(text: str) -> str:
-    """Every line break (of any kind) and control character a space."""
-    return "".join(" " if unicodedata.category(char) in _BREAKS else char for char in text)
+    """Every line break (of any kind) and control character a space; invisible and
+    bidi characters shown as ⟨U+202E⟩ (coach/visible.py), as everywhere coach prints."""
+    return visible("".join(" " if unicodedata.category(char) in _BREAKS else char for char in text))
 
 
 _BREAKS = {"Cc", "Zl", "Zp"}

@@ -1,9 +1,9 @@
 """What coach remembers about a person between sessions: the `remember` answers.
 
 A dialogue names who it is about (`subject`) and which answers to keep (`remember`). The
-next session of that dialogue with the same subject (compared without case or accents,
-so `Paul` and `paul` are one person) offers them as `previous.X`: for each name, the most
-recent session in which it was answered.
+next session of that dialogue with the same subject (compared without case, accents or
+invisible characters, so `Paul`, `paul` and `Pa\u200dul` are one person) offers them as
+`previous.X`: for each name, the most recent session in which it was answered.
 """
 
 from __future__ import annotations
@@ -13,13 +13,11 @@ from typing import Any
 
 from coach.engine import Engine
 from coach.expr import Value
-from coach.text import fold
+from coach.text import subject_key
 
 
 def same_subject(a: str | None, b: str | None) -> bool:
-    return (
-        a is not None and b is not None and " ".join(fold(a).split()) == " ".join(fold(b).split())
-    )
+    return a is not None and b is not None and subject_key(a) == subject_key(b)
 
 
 def remembered(

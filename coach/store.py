@@ -39,7 +39,7 @@ from coach.search import (
 )
 from coach.sqlite import Database
 from coach.steps import Turn
-from coach.text import fold
+from coach.text import subject_key as text_subject_key
 
 Clock = Callable[[], str]
 OUR_TABLES = {"sessions", "turns"}
@@ -935,9 +935,9 @@ def _session_filters(dialogue_id: str | None, subject: str | None) -> tuple[list
 
 
 def subject_key(subject: str | None) -> str | None:
-    """A subject as coach.memory.same_subject compares them: lower case, no accents, single
-    spaces (`  JOËLLE ` → `joelle`)."""
-    return None if subject is None else " ".join(fold(subject).split())
+    """A subject as coach.memory.same_subject compares them (coach.text.subject_key):
+    `  JOËLLE ` → `joelle`, `Pa\u200dul` → `paul`."""
+    return None if subject is None else text_subject_key(subject)
 
 
 def _register_functions(db: Database) -> None:

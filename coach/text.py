@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from coach.visible import without_invisible
+
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
@@ -34,6 +36,13 @@ def fold(text: str) -> str:
     if len(lowered) != len(text):  # a few letters grow when lowered (İ); keep positions
         lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
     return strip_accents(lowered)
+
+
+def subject_key(subject: str) -> str:
+    """Who a session is about, as coach compares people: lower case, no accents, single
+    spaces, and without invisible characters, so `Paul`, `PAUL`, `Pa\u200dul` (a zero-width
+    joiner) and `Pau\u00adl` (a soft hyphen), which all print as Paul, are one person."""
+    return " ".join(fold(without_invisible(subject)).split())
 
 
 def words(text: str) -> list[str]:

@@ -8,7 +8,6 @@ A folder means its dialogues (or rubrics) and the word lists and test files in i
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from coach.errors import DialogueError, Issue, UsageError
 from coach.lexicon_files import FOLDER as LEXICONS
 from coach.lexicon_files import inspect_lexicon
 from coach.loader import inspect_dialogue
+from coach.visible import safe_json
 
 TESTS = "tests"
 RUBRICS = "rubrics"
@@ -82,7 +82,8 @@ def validate_json(files: list[Path], strict: bool = False) -> tuple[str, bool]:
             for _, issue in found
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2), passed
+    # safe_json: file names and quoted text may hold control or invisible characters
+    return safe_json(data).removesuffix("\n"), passed
 
 
 def inspect(path: Path) -> list[Issue]:

@@ -27,6 +27,10 @@ from coach.errors import DialogueError, Issue, os_reason
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_EVENTS = 20_000
+# Python refuses to read an int of more than 4,300 digits (sys.get_int_max_str_digits), and
+# reading one takes time that grows with the square of its length; no script needs one.
+MAX_DIGITS = 4300
+_TOO_LONG = object()  # a whole number with more than MAX_DIGITS digits
 
 JsonPath = tuple[str | int, ...]
 
@@ -238,7 +242,17 @@ class _Builder:
                 "laat de tag weg; tekst tussen aanhalingstekens is altijd tekst",
             )
         if isinstance(event, yaml.ScalarEvent):
-            self._attach(_scalar(event), _line(event), raw=event.value)
+            value = _scalar(event)
+            if value is _TOO_LONG:
+                self._fail(
+                    event,
+                    "NUMBER_TOO_LONG",
+                    f"een getal van {len(event.value.lstrip('+-'))} cijfers is te lang",
+                    f"een getal heeft hooguit {MAX_DIGITS} cijfers; zet tekst tussen "
+                    "aanhalingstekens",
+                )
+                value = event.value
+            self._attach(value, _line(event), raw=event.value)
         elif isinstance(event, yaml.CollectionStartEvent):
             return self._open(event)
         return False
@@ -333,7 +347,7 @@ def _scalar(event: Any) -> Any:
     if not event.implicit[0]:  # quoted and block scalars are always text
         return text
     if _INT.fullmatch(text):
-        return int(text)
+        return int(text) if len(text.lstrip("+-")) <= MAX_DIGITS else _TOO_LONG
     if text in ("true", "false"):
         return text == "true"
     if text in _NULLS:

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 from conftest import Result
+from helpers import MINIMAL
 
 from coach.graph import to_dot, to_mermaid
 from coach.loader import load_dialogue, load_dialogue_text
 from coach.model import kind_of
 from coach.shipped import shipped_dir
+from coach.visible import UNSAFE
 
 Run = Callable[..., Result]
 
@@ -496,3 +498,13 @@ def test_help_has_dutch_examples(run_cli: Run) -> None:
     assert result.code == 0
     assert "coach graph buiv > buiv.mmd" in result.out
     assert "--format [mermaid|dot]" in result.out
+
+
+def test_invisible_and_bidi_characters_are_shown_in_both_formats() -> None:
+    text = MINIMAL.replace("title: Mini", 'title: "Mi\\u202eni\\u200d"').replace(
+        "say: Welkom.", 'say: "Wel\\u00adkom \\U000E0041"'
+    )
+    dialogue = load_dialogue_text(text, "mini.yaml")
+    for chart in (to_mermaid(dialogue), to_dot(dialogue)):
+        assert "Mi⟨U+202E⟩ni⟨U+200D⟩" in chart and "Wel⟨U+00AD⟩kom ⟨U+E0041⟩" in chart
+        assert not UNSAFE.search(chart)

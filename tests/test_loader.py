@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 from helpers import MINIMAL
 
 from coach.errors import DialogueError
@@ -246,3 +248,39 @@ def test_shipped_dialogues_are_clean() -> None:
     for path in sorted(shipped_dir().glob("*.yaml")):
         result = inspect_dialogue(path)
         assert result.issues == [], [issue.format() for issue in result.issues]
+
+
+HUGE = "9" * 5000  # Python refuses to read a whole number of more than 4,300 digits
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "code"),
+    [
+        (("version: 1", f"version: {HUGE}"), 2, "NUMBER_TOO_LONG"),
+        (("words(answer) < 3", f"words(answer) < {HUGE}"), 13, "BAD_CONDITION"),
+        (("words(answer) < 3", f"words(answer) < -{HUGE}.5"), 13, "BAD_CONDITION"),
+    ],
+)
+def test_a_number_too_long_to_read_is_an_issue_at_its_line(
+    change: tuple[str, str], line: int, code: str, tmp_path: Path
+) -> None:
+    found = issues_of(GOOD.replace(*change), tmp_path)
+    assert (code, line) in found
+
+
+def test_every_yaml_file_reports_a_number_too_long_with_file_and_line(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    """Dialogues, word lists, rubrics and test files are all read by coach.yamldoc."""
+    from coach.yamldoc import parse_yaml
+
+    document = parse_yaml(f"naam: x\ngetallen:\n  - 1\n  - {HUGE}\n", "lijst.yaml")
+    assert [(i.file, i.line, i.code) for i in document.issues] == [
+        ("lijst.yaml", 4, "NUMBER_TOO_LONG")
+    ]
+    assert document.data["getallen"][1] == HUGE  # kept as text, so reading goes on
+    (tmp_path / "groot.yaml").write_text(GOOD.replace("version: 1", f"version: {HUGE}"), "utf-8")
+    result = run_cli("validate", str(tmp_path / "groot.yaml"))
+    assert result.code == 1
+    assert "groot.yaml:2: version: een getal van 5000 cijfers is te lang" in result.out
+    assert "niet had mogen gebeuren" not in result.out + result.err

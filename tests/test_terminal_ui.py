@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -137,3 +138,32 @@ def test_prompt_reader_ctrl_c_and_ctrl_d(
     pipe.send_text(keys)
     with pytest.raises(error):
         PromptReader().read(Bar("T", ""), "")
+
+
+def test_the_input_line_never_writes_bidi_or_invisible_characters_to_the_terminal() -> None:
+    """Typed, pasted and offered again (a resumed draft, /terug): the field keeps them, the
+    terminal only ever sees ⟨U+202E⟩."""
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    with create_pipe_input() as pipe_input:
+
+        class Screen(io.StringIO):
+            def write(self, text: str) -> int:
+                if "plak" in text:  # what was typed is drawn: now send it
+                    pipe_input.send_text("\r")
+                return super().write(text)
+
+        screen = Screen()
+        terminal = Vt100_Output(screen, lambda: Size(rows=24, columns=80), term="xterm")
+        never_hang = threading.Timer(30, pipe_input.send_text, ["\r"])  # only if never drawn
+        never_hang.start()
+        with create_app_session(input=pipe_input, output=terminal):
+            pipe_input.send_text("typ \u202eb\u200d\x1b[200~plak\u2066 \U000e0041\x1b[201~")
+            answer = PromptReader().read(Bar("Titel", ""), "draft\u202e\u00ad ")
+        never_hang.cancel()
+    assert answer == "draft\u202e\u00ad typ \u202eb\u200dplak\u2066 \U000e0041"
+    drawn = screen.getvalue()
+    for hidden in ("\u202e", "\u200d", "\u2066", "\u00ad", "\U000e0041"):
+        assert hidden not in drawn
+    assert "⟨U+202E⟩" in drawn and "⟨U+2066⟩" in drawn and "⟨U+E0041⟩" in drawn

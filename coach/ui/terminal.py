@@ -25,7 +25,7 @@ from coach.conversation import Progress
 from coach.model import Dialogue
 from coach.steps import Ask, CardLine, Choose, End, Prompt, Say, Scale, Step
 from coach.ui.console import make_console as make_console  # where tests and callers look
-from coach.visible import visible
+from coach.visible import hidden_characters, stand_in, visible
 
 TEXT_WIDTH = 78
 _TONES = {"info": "", "quiet": "dim", "warning": "yellow", "error": "bold red"}
@@ -276,6 +276,7 @@ class PromptReader:
         from prompt_toolkit.key_binding import KeyBindings
         from prompt_toolkit.output.color_depth import ColorDepth
 
+        _draw_hidden_characters_visibly()
         bindings = KeyBindings()
 
         @bindings.add("enter")
@@ -347,6 +348,18 @@ class PromptReader:
 
     def draft(self) -> str:
         return _UNDECODABLE.sub("\ufffd", self._draft)
+
+
+def _draw_hidden_characters_visibly() -> None:
+    """prompt-toolkit draws C0 and C1 controls as ^[ and <9b>, but writes a bidi override
+    (U+202E), a zero-width joiner or a tag character straight to the terminal, where it
+    turns around or hides what is typed, pasted, or put back in the field (a resumed draft,
+    the answer /terug offers again), and the dialogue title in the bottom bar. Let it draw
+    them as visible() does, ⟨U+202E⟩; the text in the field stays exactly what was typed."""
+    from prompt_toolkit.layout.screen import Char
+
+    for char in hidden_characters():
+        Char.display_mappings.setdefault(char, stand_in(char))
 
 
 def _prompt_style() -> Any:

@@ -29,14 +29,14 @@ def dialogue_list(console: Console, entries: Sequence[Entry]) -> None:
     for entry in entries:
         if entry.dialogue is None:
             table.add_row(
-                entry.name,
+                visible(entry.name),
                 Text(f"kan niet geladen worden: {visible(entry.problem)}", style="red"),
                 "",
             )
             continue
         about = Text(visible(entry.dialogue.title), style="bold")
         about.append("\n" + visible(entry.dialogue.description.strip()), style="")
-        table.add_row(entry.name, about, visible(entry.dialogue.duration))
+        table.add_row(visible(entry.name), about, visible(entry.dialogue.duration))
         table.add_row("", "", "")
     console.print(table)
 
