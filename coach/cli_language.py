@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import click
 
-from coach.cli_common import DutchCommand
+from coach.cli_common import TEXT, DutchCommand
 from coach.errors import UsageError
 
 
 @click.command("explain", cls=DutchCommand)
-@click.argument("sentence", metavar="ZIN")
+@click.argument("sentence", metavar="ZIN", type=TEXT)
 @click.option("--dialogue", "dialogue_name", metavar="GESPREK",
               help="Toon ook welke vervolgvragen van dit gesprek afgaan (met --node).")  # fmt: skip
 @click.option("--node", "node_id", metavar="VRAAG", help="De vraag (node-id) in dat gesprek.")
