@@ -36,8 +36,8 @@ def explain_command(
 
     analysis = analyse(sentence)
     click.echo(f"Zin: {visible(sentence)}")
-    click.echo(f"Taal: {language(sentence) or 'te kort om te zeggen'}"
-               f"{'  · geen antwoord (zoals ‘weet ik niet’)' if non_answer(sentence) else ''}")  # fmt: skip
+    empty = "  · geen antwoord (zoals ‘weet ik niet’)" if non_answer(sentence) else ""
+    click.echo(f"Taal: {language(sentence) or 'te kort om te zeggen'}{empty}")
     click.echo("")
     click.echo("Woorden (zinsdeel · wie spreekt/over wie · ontkend door):")
     for token in analysis.tokens:
@@ -50,7 +50,7 @@ def explain_command(
             marks.append("citaat")
         if analysis.is_historical(token.index):
             marks.append("verleden")
-        click.echo(f"  {visible(sentence[token.start:token.end]):<20} {' · '.join(marks)}")
+        click.echo(f"  {visible(sentence[token.start : token.end]):<20} {' · '.join(marks)}")
     dirs = lexicon_dirs(None)
     lexicons: dict[str, Lexicon] = {}
     if dialogue_name:
@@ -79,7 +79,9 @@ def explain_command(
         node = next((n for n in dialogue.nodes if n.id == node_id), None)
         if not isinstance(node, Ask):
             raise UsageError(f"'{node_id}' is geen vraag in '{dialogue_name}'")
-        click.echo(f"\nVervolgvragen van {dialogue_name}/{node_id} (de eerste die afgaat wordt gesteld):")
+        click.echo(
+            f"\nVervolgvragen van {dialogue_name}/{node_id} (de eerste die afgaat wordt gesteld):"
+        )
         names = {"answer": sentence, node_id: sentence}
         first = True
         for probe in node.probes:
@@ -117,7 +119,7 @@ def lexicon_show(name: str | None) -> None:
     click.echo(f"{lexicon.id}: {lexicon.title}")
     click.echo(f"ontkenning telt: {'ja' if lexicon.negation else 'nee'}"
                + (f" · alleen eigen woorden ({lexicon.who})" if lexicon.who else ""))  # fmt: skip
-    for group, entries in lexicon.groups().items():
+    for group in lexicon.groups():
         if group:
             click.echo(f"\n[{group}]")
         for entry in (e for e in lexicon.entries if e.group == group):

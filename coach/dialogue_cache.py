@@ -216,15 +216,17 @@ def _code_stamp() -> str:
     the stemmer changes their modification time)."""
     package = Path(__file__).parent
     parts = [__version__, sys.version]
-    for code in (package, package / "schemas"):
-        try:
-            with os.scandir(code) as found:
-                for item in sorted(found, key=lambda item: item.name):
-                    if item.name.endswith((".py", ".json")):
-                        info = item.stat()
-                        parts.append(f"{item.name}:{info.st_size}:{info.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{code}:?")
+    # every module in every subpackage: a change to the language layer changes what a
+    # compiled word list matches
+    for folder, children, files in sorted(os.walk(package)):
+        children[:] = sorted(child for child in children if not child.startswith((".", "_")))
+        for name in sorted(files):
+            if name.endswith((".py", ".json")):
+                try:
+                    info = os.stat(os.path.join(folder, name))
+                    parts.append(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}")
+                except OSError:
+                    parts.append(f"{folder}/{name}:?")
     for place in sys.path:
         if place.endswith(("site-packages", "dist-packages")):
             with contextlib.suppress(OSError):

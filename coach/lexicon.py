@@ -23,6 +23,7 @@ from typing import Any
 
 from coach.language.analysis import Analysis, analyse
 from coach.language.patterns import (
+    TYPO_LENGTH,
     Alternatives,
     Gap,
     Match,
@@ -33,6 +34,10 @@ from coach.language.patterns import (
     matches_at,
 )
 from coach.text import stem
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def _base(word: Word) -> str:
@@ -95,18 +100,34 @@ class Lexicon:
                     scan.append(entry)
         return by_form, by_stem, scan
 
+    @cached_property
+    def _typo_index(self) -> dict[str, list[Entry]]:
+        """Anchor words of seven letters or more, and every string one deletion away."""
+        index: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            for word in entry.pattern.anchor.words:
+                if word.how == "forms" and len(word.text) >= TYPO_LENGTH:
+                    for key in {word.text, *_deletions(word.text)}:
+                        index.setdefault(key, []).append(entry)
+        return index
+
     def warm(self) -> None:
         """Build the index now (it is kept when the lexicon is cached with a dialogue)."""
-        _ = self._index
+        _ = self._index, self._typo_index
 
     def candidates(self, analysis: Analysis, index: int) -> list[Entry]:
         """The entries that could start at this word, without repeats, in file order."""
         by_form, by_stem, scan = self._index
+        by_typo = self._typo_index
         token = analysis.tokens[index]
         found = by_form.get(token.folded, []) + by_stem.get(token.stem, []) + scan
         folded = token.folded
         for cut in range(3, len(folded) - 3):  # compounds: werkdruk → druk
             found += by_form.get(folded[cut:], [])
+        if len(folded) >= TYPO_LENGTH - 1:  # one typo: the words one deletion away
+            for near in _deletions(folded):
+                found += by_typo.get(near, [])
+            found += by_typo.get(folded, [])
         seen: set[int] = set()
         unique = []
         for entry in found:
@@ -145,20 +166,22 @@ class Finding:
         return not (self.negated_by or self.not_own or self.idiom)
 
 
-def make_entry(raw: Any, group: str = "") -> Entry:
+def make_entry(raw: Any, group: str = "", stems: bool = True) -> Entry:
     """Compile one entry as written in a lexicon file: a string, or a mapping with
-    `pattern:` or `all:` (and optionally `within:` and `who:`)."""
+    `pattern:` or `all:` (and optionally `within:` and `who:`). With `stems`, a word also
+    matches what shares its Snowball stem (the lexicon's `stems:`, on by default)."""
     try:
         if isinstance(raw, str):
-            return Entry(raw, compile_pattern(raw), group)
+            return Entry(raw, compile_pattern(raw, stems=stems), group)
         if isinstance(raw, dict):
             who = str(raw.get("who") or "")
             within = str(raw.get("within") or "clause")
             if "all" in raw:
                 rows = [str(row) for row in raw["all"]]
-                return Entry(" + ".join(rows), compile_pattern(rows, within, who), group)
+                pattern = compile_pattern(rows, within, who, stems)
+                return Entry(" + ".join(rows), pattern, group)
             source = str(raw.get("pattern") or "")
-            return Entry(source, compile_pattern(source, within, who), group)
+            return Entry(source, compile_pattern(source, within, who, stems), group)
     except PatternError as exc:
         raise EntryError(str(exc)) from None
     raise EntryError("een regel is een woord, een woordgroep of een patroon")
@@ -306,13 +329,11 @@ def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, s
                 # `geen gedachte over mijn pensioen`: a negated idiom explains nothing away
                 if match is None or _negation(lexicon, analysis, match):
                     continue
-                if len(pattern.sequences) > 1:  # `all:` marks its whole clause or sentence
-                    area = (
-                        analysis.sentence_range(index)
-                        if pattern.within == "sentence"
-                        else analysis.clause_range(index)
-                    )
-                    spans.append((area[0], area[-1], pattern.source))
-                else:
-                    spans.append((match.first, match.last, pattern.source))
+                # an idiom takes its whole clause (or sentence, with `within: sentence`)
+                area = (
+                    analysis.sentence_range(index)
+                    if pattern.within == "sentence"
+                    else analysis.clause_range(index)
+                )
+                spans.append((area[0], area[-1], pattern.source))
     return spans

@@ -152,7 +152,7 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
             if not isinstance(item, str | dict):
                 continue
             try:
-                entry = make_entry(item, str(group))
+                entry = make_entry(item, str(group), stems=data.get("stems") is not False)
             except EntryError as exc:
                 issue(path, str(exc), ENTRY_HINT, "BAD_ENTRY")
                 continue
@@ -173,7 +173,7 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
         if not isinstance(item, str | dict):
             continue
         try:
-            exceptions.append(make_entry(item).pattern)
+            exceptions.append(make_entry(item, stems=data.get("stems") is not False).pattern)
         except EntryError as exc:
             issue(("except", index), str(exc), ENTRY_HINT, "BAD_ENTRY")
     if any(i.severity == "error" for i in issues):

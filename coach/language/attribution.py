@@ -139,6 +139,14 @@ HISTORICAL = frozenset(
         ("ooit",),
         ("toentertijd",),
         ("jaren", "terug"),
+        ("als", "student"),
+        ("als", "puber"),
+        ("als", "kind"),
+        ("als", "tiener"),
+        ("studententijd",),
+        ("studietijd",),
+        ("coronatijd",),
+        ("van", "toen"),
         ("afgelopen", "jaar"),
         ("paar", "jaar"),
         ("indertijd",),
@@ -261,25 +269,44 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
     found = set()
     for position, token in enumerate(tokens):
         words = tuple(each.folded for each in tokens[position : position + 3])
-        year = token.folded.isdigit() and len(token.folded) == 4 and position > 0
-        if year and tokens[position - 1].folded in ("in", "sinds"):
+        year = (
+            token.folded.isdigit() and len(token.folded) == 4 and token.folded[:2] in ("19", "20")
+        )
+        if year and (position == 0 or tokens[position - 1].folded in ("in", "sinds", "van")):
             words = ("in", "jaartal")
+        if (
+            token.folded == "toen"
+            and position + 2 < len(tokens)
+            and tokens[position + 1].folded == "ik"
+            and (tokens[position + 2].folded.isdigit() or tokens[position + 2].folded in _AGES)
+        ):
+            words = ("in", "jaartal")  # `toen ik zestien was`
         if any(words[:size] in HISTORICAL for size in (1, 2, 3)) or words == ("in", "jaartal"):
             found.add(token.clause)
             first = _first_of_sentence(tokens, position)
             clause_start = _first_of_clause(tokens, position)
             # A time at the start dates the whole sentence (`vorig jaar liep …, hij sloeg …`),
             # and so does a clause that looks back on it (`…, maar dat is jaren geleden`).
-            if position <= first + 1 or tokens[clause_start].folded in _LOOKING_BACK or (
-                clause_start + 1 < len(tokens)
-                and tokens[clause_start + 1].folded in _LOOKING_BACK
-                and tokens[clause_start].folded in ("maar", "en")
+            if (
+                position <= first + 1
+                or tokens[clause_start].folded in _LOOKING_BACK
+                or (
+                    clause_start + 1 < len(tokens)
+                    and tokens[clause_start + 1].folded in _LOOKING_BACK
+                    and tokens[clause_start].folded in ("maar", "en")
+                )
             ):
                 found.add(-1 - token.sentence)
     return frozenset(found)
 
 
 _LOOKING_BACK = frozenset({"dat", "dit", "het"})
+_AGES = frozenset(
+    {
+        *("tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien"),
+        *("zeventien", "achttien", "negentien", "twintig", "klein", "jong", "student"),
+    }
+)
 
 
 def _first_of_clause(tokens: tuple[Token, ...], position: int) -> int:

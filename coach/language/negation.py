@@ -9,6 +9,7 @@ boos`, `geen idee waarom ik zo boos werd`).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from coach.language.tokens import Token
@@ -116,7 +117,7 @@ def scopes(tokens: tuple[Token, ...]) -> tuple[Scope, ...]:
 
 def _hedged(tokens: tuple[Token, ...], trigger: Token) -> bool:
     later = [t.folded for t in tokens[trigger.index + 1 :] if t.sentence == trigger.sentence]
-    return any(pair in HEDGES for pair in zip(later, later[1:], strict=False))
+    return any(pair in HEDGES for pair in itertools.pairwise(later))
 
 
 def _pseudo(tokens: tuple[Token, ...], index: int) -> bool:

@@ -60,12 +60,38 @@ class Word:
             return index
         if self.compound and compound_head(folded, self.forms):
             return index
+        if one_typo(folded, self.text):
+            return index
         for particle, base in self.split:
             if folded in base:
                 found = _particle(analysis, index, particle)
                 if found is not None:
                     return found
         return None
+
+
+TYPO_LENGTH = 7  # words this long or longer also match with one letter wrong
+
+
+def one_typo(written: str, word: str) -> bool:
+    """`zelfmoort` for `zelfmoord`, `gesneeden` for `gesneden`, `panniekaanval`: one letter
+    added, left out, changed, or two letters swapped, in a word of seven letters or more."""
+    if len(word) < TYPO_LENGTH or abs(len(written) - len(word)) > 1 or written == word:
+        return False
+    if written[0] != word[0]:  # people rarely mistype the first letter
+        return False
+    if len(written) == len(word):
+        diff = [i for i, (a, b) in enumerate(zip(written, word, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        first, *rest = diff
+        return (
+            rest == [first + 1]
+            and written[first] == word[first + 1]
+            and written[first + 1] == word[first]
+        )
+    shorter, longer = sorted((written, word), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def _particle(analysis: Analysis, index: int, particle: str) -> int | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from coach.text import fold, stem
 
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
-_SENTENCE_END = re.compile(r"[.!?\n]")
+_SENTENCE_END = re.compile(r"(?<!\.)\.(?!\.)|[!?\n]")  # an ellipsis (`ik... wil`) goes on
 _CLAUSE_END = re.compile(r"[,:;()–—\-]\s|[,:;()–—]")
 # `'s ochtends`, `'t is`, `'n keer`: an apostrophe that elides a word opens no quotation.
 _ELISIONS = frozenset({"s", "t", "n", "k", "m"})
