@@ -176,12 +176,13 @@ def make_entry(raw: Any, group: str = "", stems: bool = True) -> Entry:
         if isinstance(raw, dict):
             who = str(raw.get("who") or "")
             within = str(raw.get("within") or "clause")
+            spread = "within" in raw  # as an idiom it takes its whole clause or sentence
             if "all" in raw:
                 rows = [str(row) for row in raw["all"]]
-                pattern = compile_pattern(rows, within, who, stems)
+                pattern = compile_pattern(rows, within, who, stems, spread)
                 return Entry(" + ".join(rows), pattern, group)
             source = str(raw.get("pattern") or "")
-            return Entry(source, compile_pattern(source, within, who, stems), group)
+            return Entry(source, compile_pattern(source, within, who, stems, spread), group)
     except PatternError as exc:
         raise EntryError(str(exc)) from None
     raise EntryError("een regel is een woord, een woordgroep of een patroon")
@@ -329,7 +330,10 @@ def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, s
                 # `geen gedachte over mijn pensioen`: a negated idiom explains nothing away
                 if match is None or _negation(lexicon, analysis, match):
                     continue
-                # an idiom takes its whole clause (or sentence, with `within: sentence`)
+                if not pattern.spread:
+                    spans.append((match.first, match.last, pattern.source))
+                    continue
+                # `all:` or `within:` idioms take their whole clause or sentence
                 area = (
                     analysis.sentence_range(index)
                     if pattern.within == "sentence"

@@ -64,6 +64,7 @@ TERMINATORS = frozenset(
         "terwijl",
         "hoewel",
         "dus",
+        "anders",
         "waarom",
         "hoe",
         "wat",

@@ -60,7 +60,7 @@ class Word:
             return index
         if self.compound and compound_head(folded, self.forms):
             return index
-        if one_typo(folded, self.text):
+        if folded not in FORM_TO_INFINITIVES and one_typo(folded, self.text):
             return index
         for particle, base in self.split:
             if folded in base:
@@ -142,6 +142,7 @@ class Pattern:
     sequences: tuple[tuple[Element, ...], ...]  # one, or several in any order (`all:`)
     within: str = "clause"  # where the sequences of `all:` must meet: clause or sentence
     who: str = ""  # "self": only in the leader's own words about themselves; "other"
+    spread: bool = False  # as an idiom: takes its whole clause or sentence (`within:`)
 
     @property
     def anchor(self) -> Alternatives:
@@ -267,14 +268,19 @@ def _options(inner: str) -> list[str]:
 
 
 def compile_pattern(
-    source: str | list[str], within: str = "clause", who: str = "", stems: bool = True
+    source: str | list[str],
+    within: str = "clause",
+    who: str = "",
+    stems: bool = True,
+    spread: bool = False,
 ) -> Pattern:
     """A pattern from its text (one row), or from `all:` rows that may come in any order."""
     rows = [source] if isinstance(source, str) else list(source)
     if not rows:
         raise PatternError("all: heeft minstens één woord of woordgroep nodig")
     name = source if isinstance(source, str) else " + ".join(rows)
-    return Pattern(name, tuple(compile_sequence(row, stems) for row in rows), within, who)
+    sequences = tuple(compile_sequence(row, stems) for row in rows)
+    return Pattern(name, sequences, within, who, spread or len(rows) > 1)
 
 
 def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None:
