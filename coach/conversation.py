@@ -231,8 +231,12 @@ class Conversation:
             self.interface.notice(messages.invalid(result), "warning")
             return
         with deferred():
-            self.store.rewind(self.session_id, result.keep_turns, self.engine.snapshot())
-            self._unsaved = result.previous  # taken back: only the input field holds it now
+            # The answer taken back stays in the store as the draft until a new one is
+            # committed: a kill at any moment after this loses nothing.
+            self.store.rewind(
+                self.session_id, result.keep_turns, self.engine.snapshot(), result.previous
+            )
+            self._unsaved = result.previous
         self.interface.notice(messages.REVISE, "quiet")
         self.interface.show(result.prompt)
         self._prefill = result.previous

@@ -264,11 +264,15 @@ class Store:
                 [json.dumps(state, ensure_ascii=False), status, now, ended, subject, session_id],
             )
 
-    def rewind(self, session_id: int, keep_turns: int, state: dict[str, Any]) -> None:
+    def rewind(
+        self, session_id: int, keep_turns: int, state: dict[str, Any], draft: str = ""
+    ) -> None:
         """Remove the turns after `keep_turns` (a revised answer) and store the snapshot.
 
-        A reviewer's note on a removed turn goes too: it was about text that is gone, and
-        the next turn to get that number is another one.
+        `draft` is the answer taken back: it is kept as the draft in the same transaction,
+        so that a kill before the new answer is committed never loses it (`resume` offers
+        it again). A reviewer's note on a removed turn goes too: it was about text that is
+        gone, and the next turn to get that number is another one.
         """
         with self._writing():
             self.db.execute(
@@ -279,9 +283,9 @@ class Store:
                 [session_id, keep_turns],
             )
             self.db.execute(
-                "UPDATE sessions SET state = ?, status = 'active', updated_at = ?, draft = NULL "
+                "UPDATE sessions SET state = ?, status = 'active', updated_at = ?, draft = ? "
                 "WHERE id = ?",
-                [json.dumps(state, ensure_ascii=False), self.clock(), session_id],
+                [json.dumps(state, ensure_ascii=False), self.clock(), draft or None, session_id],
             )
 
     def set_status(self, session_id: int, status: str, draft: str | None = None) -> None:

@@ -218,3 +218,24 @@ def test_enter_alone_at_a_follow_up_says_what_happened(begin: Begin) -> None:
     conversation.run()
     assert ("quiet", "Geen vervolgvraag meer hier; door naar de volgende vraag.") in ui.notices
     assert ui.shown[-1] == "Hoe zeker ben je?"
+
+
+class Killed(BaseException):
+    """A kill -9: nothing in coach gets to run after it."""
+
+
+def test_an_answer_taken_back_with_terug_survives_a_kill_before_the_new_one(
+    begin: Begin, coach_home: Path, mini: Dialogue
+) -> None:
+    conversation, _ = begin(["Paul", "arrogant", "/terug", Killed])
+    with pytest.raises(Killed):
+        conversation.run()
+    fresh = Store.open(coach_home)  # what a new process finds on disk
+    try:
+        number = fresh.sessions()[0].id
+        assert fresh.draft(number) == "arrogant"
+        interface = FakeInterface(fresh, ["/pauze"])
+        Conversation.resume(mini, fresh, interface, number).run()
+        assert interface.defaults[0] == "arrogant"
+    finally:
+        fresh.close()
