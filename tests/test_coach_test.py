@@ -3,7 +3,9 @@ session turned into a regression test with --from-transcript."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from conftest import REPO, Result
 from coach.coverage import coverage, parts
 from coach.loader import load_dialogue, load_dialogue_text
 from coach.playtest import UPDATE_GOLDEN, read_play_file, run_case
+from coach.shipped import shipped_dir
 from coach.store import Store
 
 Run = Callable[..., Result]
@@ -387,3 +390,36 @@ def test_the_guides_coach_test_example_is_what_coach_test_says(
     )
     assert result.out == expected
     assert result.code == 0
+
+
+def test_from_transcript_writes_the_case_and_its_golden_file_for_this_user_only(
+    run_cli: Run, folder: Path
+) -> None:
+    tests = write_tests(folder, PASSING)
+    tests.chmod(0o644)
+    previous = os.umask(0o022)  # a usual umask: new files readable by everyone
+    try:
+        run_cli("run", "dialogues/klein.yaml", input="\n".join(ANSWERS) + "\n")
+        result = run_cli("test", "--from-transcript", "1")
+    finally:
+        os.umask(previous)
+    assert result.code == 0, result.out + result.err
+    golden = folder / "dialogues" / "tests" / "golden" / "klein-sessie-1.txt"
+    assert ANSWERS[2] in golden.read_text("utf-8")
+    for path in (tests, golden):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert not list(tests.parent.glob(".*.deel"))
+
+
+def test_from_transcript_never_writes_into_the_shipped_dialogues(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # outside any project: no ./dialogues
+    shipped = shipped_dir()
+    before = sorted((p, p.stat().st_mtime_ns) for p in shipped.rglob("*"))
+    run_cli("run", "buiv", "--met", "Sam", input="Ze zei dat het rooster niet klopte.\n")
+    result = run_cli("test", "--from-transcript", "1")
+    assert result.code == 1
+    assert "'buiv' is een meegeleverd gesprek; daar kunnen geen tests bij" in result.err
+    assert "kopieer " in result.err and "dialogues/ in je eigen projectmap" in result.err
+    assert sorted((p, p.stat().st_mtime_ns) for p in shipped.rglob("*")) == before
