@@ -42,8 +42,21 @@ from coach.steps import Turn
 from coach.text import fold
 
 Clock = Callable[[], str]
+NUMBERS_FILE = "laatste-sessienummer"  # beside coach.db: see Store._highest_number
 OUR_TABLES = {"sessions", "turns"}
 UNFINISHED = ("active", "paused")
+
+
+class SessionGone(StoreError):
+    """The session a window opened is no longer there (deleted meanwhile): nothing was saved."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(
+            f"sessie {session_id} bestaat niet meer: hij is verwijderd terwijl dit gesprek "
+            "openstond. Er is niets bewaard, ook niet in een ander gesprek",
+            "begin zo nodig een nieuw gesprek met coach run",
+        )
+        self.session_id = session_id
 
 
 def utc_now() -> str:
@@ -169,9 +182,38 @@ def _create_v2(db: Database) -> None:
         db.execute(statement)
 
 
+# Version 3: session numbers are never given twice, and tests made from a session are known.
+#
+# `session_numbers` keeps every number ever given (by coach, an import, or anything else
+# that inserts a session: the trigger), and keeps it when its session is deleted: the next
+# session never gets the number of a deleted one, where a window still open on the deleted
+# session would otherwise write into someone else's. `test_cases` records where `coach test
+# --from-transcript` put a session's words, so that deleting it can say they are still there.
+_V3 = [
+    "CREATE TABLE session_numbers (id INTEGER PRIMARY KEY)",
+    "INSERT INTO session_numbers (id) SELECT id FROM sessions",
+    """CREATE TRIGGER sessions_numbered AFTER INSERT ON sessions
+    BEGIN
+        INSERT OR IGNORE INTO session_numbers (id) VALUES (new.id);
+    END""",
+    """CREATE TABLE test_cases (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        path TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX idx_test_cases_session_id ON test_cases (session_id)",
+]
+
+
+def _create_v3(db: Database) -> None:
+    for statement in _V3:
+        db.execute(statement)
+
+
 # Each function brings the database from version N to N + 1 (index N). Never edit a
 # released one: add the next, and a fixture database of the old version for the tests.
-MIGRATIONS: list[Callable[[Database], None]] = [_create_v1, _create_v2]
+MIGRATIONS: list[Callable[[Database], None]] = [_create_v1, _create_v2, _create_v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -182,6 +224,9 @@ class Store:
         self.db = db
         self.path = path
         self.clock = clock
+        # The uuid of each session this store opened or made: a write to a session number
+        # checks that it is still that session (see `_claim`).
+        self._uuids: dict[int, str] = {}
 
     @classmethod
     def open(cls, home: Path, clock: Clock = utc_now) -> Store:
@@ -223,13 +268,16 @@ class Store:
     ) -> int:
         """A new session with its first turns, in one transaction; returns its id."""
         now = self.clock()
+        session_uuid = uuid.uuid4().hex
         with self._writing():
-            cursor = self.db.execute(
-                "INSERT INTO sessions (uuid, dialogue_id, dialogue_version, dialogue_hash, "
+            session_id = self._highest_number() + 1
+            self.db.execute(
+                "INSERT INTO sessions (id, uuid, dialogue_id, dialogue_version, dialogue_hash, "
                 "dialogue_title, dialogue_path, subject, status, started_at, updated_at, state) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)",
                 [
-                    uuid.uuid4().hex,
+                    session_id,
+                    session_uuid,
                     dialogue.id,
                     dialogue.version,
                     dialogue.content_hash,
@@ -241,8 +289,9 @@ class Store:
                     json.dumps(state, ensure_ascii=False),
                 ],
             )
-            session_id = int(cursor.lastrowid or 0)
             self._insert_turns(session_id, turns, now)
+            self._note_number(session_id)
+        self._uuids[session_id] = session_uuid
         return session_id
 
     def save(
@@ -257,11 +306,22 @@ class Store:
         now = self.clock()
         ended = now if status == "completed" else None
         with self._writing():
+            session_uuid = self._claim(session_id)
             self._insert_turns(session_id, turns, now)
-            self.db.execute(
+            self._update_one(
+                session_id,
                 "UPDATE sessions SET state = ?, status = ?, updated_at = ?, draft = NULL, "
-                "ended_at = coalesce(?, ended_at), subject = coalesce(?, subject) WHERE id = ?",
-                [json.dumps(state, ensure_ascii=False), status, now, ended, subject, session_id],
+                "ended_at = coalesce(?, ended_at), subject = coalesce(?, subject) "
+                "WHERE id = ? AND uuid = ?",
+                [
+                    json.dumps(state, ensure_ascii=False),
+                    status,
+                    now,
+                    ended,
+                    subject,
+                    session_id,
+                    session_uuid,
+                ],
             )
 
     def rewind(
@@ -275,6 +335,7 @@ class Store:
         gone, and the next turn to get that number is another one.
         """
         with self._writing():
+            session_uuid = self._claim(session_id)
             self.db.execute(
                 "DELETE FROM turns WHERE session_id = ? AND seq > ?", [session_id, keep_turns]
             )
@@ -282,19 +343,83 @@ class Store:
                 "DELETE FROM annotations WHERE session_id = ? AND turn > ?",
                 [session_id, keep_turns],
             )
-            self.db.execute(
+            self._update_one(
+                session_id,
                 "UPDATE sessions SET state = ?, status = 'active', updated_at = ?, draft = ? "
-                "WHERE id = ?",
-                [json.dumps(state, ensure_ascii=False), self.clock(), draft or None, session_id],
+                "WHERE id = ? AND uuid = ?",
+                [
+                    json.dumps(state, ensure_ascii=False),
+                    self.clock(),
+                    draft or None,
+                    session_id,
+                    session_uuid,
+                ],
             )
 
     def set_status(self, session_id: int, status: str, draft: str | None = None) -> None:
         """Change the status; `draft` keeps an answer that was being typed when it stopped."""
         with self._writing():
-            self.db.execute(
-                "UPDATE sessions SET status = ?, updated_at = ?, draft = ? WHERE id = ?",
-                [status, self.clock(), draft or None, session_id],
+            session_uuid = self._claim(session_id)
+            self._update_one(
+                session_id,
+                "UPDATE sessions SET status = ?, updated_at = ?, draft = ? "
+                "WHERE id = ? AND uuid = ?",
+                [status, self.clock(), draft or None, session_id, session_uuid],
             )
+
+    def _claim(self, session_id: int) -> str:
+        """The uuid of the session this store opened as `session_id`, checked inside the write
+        transaction: SessionGone if it was deleted meanwhile (by another window, or purge),
+        so that nothing is written, and certainly not into another session."""
+        rows = self.db.execute("SELECT uuid FROM sessions WHERE id = ?", [session_id]).fetchall()
+        found = str(rows[0][0]) if rows else None
+        if found is None or found != self._uuids.get(session_id, found):
+            raise SessionGone(session_id)
+        self._uuids[session_id] = found
+        return found
+
+    def _update_one(self, session_id: int, sql: str, params: list[Any]) -> None:
+        """Run an UPDATE of one session; SessionGone (and the transaction undone) if it did
+        not change exactly one row."""
+        if self.db.execute(sql, params).rowcount != 1:
+            raise SessionGone(session_id)
+
+    def _highest_number(self) -> int:
+        """The highest session number ever given here: in the database, or (for a database
+        put back from a back-up, which remembers less) in the file beside it."""
+        return max(self._highest_in_database(), self._numbers_file_value())
+
+    def _highest_in_database(self) -> int:
+        row = self.db.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM sessions), 0), "
+            "coalesce((SELECT max(id) FROM session_numbers), 0))"
+        ).fetchone()
+        return int(row[0])
+
+    def _numbers_file_value(self) -> int:
+        try:
+            return int(self._numbers_file.read_text(encoding="ascii").strip() or 0)
+        except (OSError, ValueError):
+            return 0
+
+    def _note_number(self, number: int) -> None:
+        """Remember `number` in the file beside the database too, inside the write
+        transaction (two coaches never write it at once). Best effort: the database itself
+        remembers it as well, the file only matters after a back-up is put back."""
+        if number <= self._numbers_file_value():
+            return
+        partial = self._numbers_file.with_name(f".{NUMBERS_FILE}.{uuid.uuid4().hex[:8]}")
+        try:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(f"{number}\n")
+            os.replace(partial, self._numbers_file)
+        except OSError:
+            partial.unlink(missing_ok=True)
+
+    @property
+    def _numbers_file(self) -> Path:
+        return self.path.with_name(NUMBERS_FILE)
 
     def draft(self, session_id: int) -> str:
         """The unfinished answer saved when the session was interrupted ('' if none)."""
@@ -314,9 +439,11 @@ class Store:
         return _session_info(rows[0])
 
     def state(self, session_id: int) -> dict[str, Any]:
-        rows = list(self._query("SELECT state FROM sessions WHERE id = ?", [session_id]))
+        """The snapshot to resume from; the session is this store's from now on (`_claim`)."""
+        rows = list(self._query("SELECT state, uuid FROM sessions WHERE id = ?", [session_id]))
         if not rows:
             raise UsageError(f"er is geen sessie {session_id}")
+        self._uuids.setdefault(session_id, str(rows[0]["uuid"]))
         try:
             state: dict[str, Any] = json.loads(rows[0]["state"])
         except (TypeError, ValueError):
@@ -682,15 +809,22 @@ class Store:
     # -- import ----------------------------------------------------------------------------
 
     def free_session_id(self, wanted: int) -> int:
-        """`wanted` if no session has that number, else the next number after the highest."""
-        rows = list(
-            self._query(
-                "SELECT (SELECT count(*) FROM sessions WHERE id = ?) AS taken, "
-                "coalesce(max(id), 0) + 1 AS next FROM sessions",
-                [wanted],
-            )
-        )
-        return int(rows[0]["next"]) if rows[0]["taken"] else wanted
+        """`wanted` if that number was never given here, else the next after the highest:
+        a number that belonged to a deleted session is never given again. Above the highest
+        in the database but not above the one in the file beside it (a back-up was put
+        back), a number may have been given since the back-up: it counts as given."""
+        try:
+            given = self.db.execute(
+                "SELECT 1 FROM session_numbers WHERE id = ? UNION ALL "
+                "SELECT 1 FROM sessions WHERE id = ?",
+                [wanted, wanted],
+            ).fetchall()
+            in_database = self._highest_in_database()
+        except sqlite3.Error as exc:
+            raise self._read_error(exc) from None
+        in_file = self._numbers_file_value()
+        maybe_given = in_database < wanted <= in_file
+        return max(in_database, in_file) + 1 if given or maybe_given else wanted
 
     def session_with_uuid(self, session_uuid: str) -> int | None:
         rows = list(self._query("SELECT id FROM sessions WHERE uuid = ?", [session_uuid]))
@@ -717,6 +851,7 @@ class Store:
                 self._insert_turn(number, turn, turn.created_at)
             for note in record.annotations:
                 self._insert_annotation(number, note)
+            self._note_number(number)
         return number
 
     def _insert_annotation(self, session_id: int, note: Annotation) -> int:
@@ -781,7 +916,7 @@ class Store:
         if ids:
             marks = ", ".join("?" for _ in ids)
             with self._writing():
-                for table in ("annotations", "reviews", "turns"):
+                for table in ("annotations", "reviews", "test_cases", "turns"):
                     self.db.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", ids)
                 self.db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", ids)
                 self._clear_search_indexes()

@@ -2,10 +2,10 @@
 
 tests/reliability/fixtures/ holds a database for every schema version (`PRAGMA
 user_version`) a coach has written: version 0 as an empty file and as a SQLite file without
-tables, and versions 1 and 2, made by the store's own code with a finished, a paused (with
-a half-typed draft) and a stopped session, their rows frozen in `vN-coach.json`; version 2
-(annotations, reviews, full-text search; the current one) also with two annotations and a
-review on the finished session. Each fixture migrates to the current version with the same schema as a new database, its
+tables, and versions 1 to 3, made by the store's own code with a finished, a paused (with
+a half-typed draft) and a stopped session, their rows frozen in `vN-coach.json`; versions 2
+(annotations, reviews, full-text search) and 3 (numbers never given twice; the current one)
+also with two annotations and a review on the finished session. Each fixture migrates to the current version with the same schema as a new database, its
 rows intact; opening again changes nothing, not even a byte; a failing migration leaves the
 old version; a newer version or another program's file is refused and left byte for byte.
 When MIGRATIONS grows, make_fixtures.py freezes the version before the change.
