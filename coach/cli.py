@@ -608,6 +608,7 @@ def transcripts_delete(
                 )
             question = visible(f"Alles over {who} voorgoed verwijderen ({_count(chosen)})?")
         _confirm(chosen, question, yes)
+        tests = store.test_cases(info.id for info in chosen)
         emptied = store.delete_sessions(info.id for info in chosen)
     finally:
         store.close()
@@ -622,7 +623,7 @@ def transcripts_delete(
                 f"coach over {who} onthield."
             )
         )
-    _after_removal(ctx, emptied)
+    _after_removal(ctx, emptied, tests)
 
 
 @transcripts_group.command("purge")
@@ -676,6 +677,7 @@ def transcripts_purge(ctx: click.Context, age: str, yes: bool) -> None:
             return
         these = "Dit gesprek" if len(chosen) == 1 else f"Deze {_count(chosen)}"
         _confirm(chosen, f"{these} voorgoed verwijderen?", yes)
+        tests = store.test_cases(info.id for info in chosen)
         emptied = store.delete_sessions(info.id for info in chosen)
     finally:
         store.close()
@@ -684,7 +686,7 @@ def transcripts_purge(ctx: click.Context, age: str, yes: bool) -> None:
         f"{described} niet hebt aangeraakt "
         f"({_numbers(chosen)})."
     )
-    _after_removal(ctx, emptied)
+    _after_removal(ctx, emptied, tests)
 
 
 @transcripts_group.command("backup")
@@ -754,7 +756,16 @@ def _confirm(sessions: list[Any], question: str, yes: bool) -> None:
         click.get_current_context().exit(0)
 
 
-def _after_removal(ctx: click.Context, emptied: bool) -> None:
+def _after_removal(ctx: click.Context, emptied: bool, tests: list[str]) -> None:
+    if tests:  # coach cannot tell whether they are still there, or changed: it only says so
+        from coach.visible import visible
+
+        click.echo(
+            "Je maakte hiervan een test met coach test --from-transcript. In deze bestanden "
+            "blijven je woorden staan; verwijder ze daar zelf als je dat wilt:"
+        )
+        for path in tests:
+            click.echo(visible(f"  {path}"))
     if emptied:
         click.echo(
             "Exports en back-ups die je zelf maakte, blijven bestaan: die verwijder je zelf."

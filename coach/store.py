@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from coach import annotations as notes
+from coach import forget
 from coach.errors import CoachError, StoreError, UsageError, os_reason
 from coach.home import DATABASE_NAME, ensure_home
 from coach.model import Annotation, Dialogue, SessionInfo, Transcript, TranscriptTurn
@@ -916,11 +917,75 @@ class Store:
         if ids:
             marks = ", ".join("?" for _ in ids)
             with self._writing():
+                self._forget_copies(ids)
                 for table in ("annotations", "reviews", "test_cases", "turns"):
                     self.db.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", ids)
                 self.db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", ids)
                 self._clear_search_indexes()
         return self._empty_log()
+
+    def test_cases(self, session_ids: Iterable[int]) -> list[str]:
+        """Where `coach test --from-transcript` put these sessions' answers (paths as it
+        wrote them), oldest first."""
+        ids = sorted(set(session_ids))
+        if not ids:
+            return []
+        rows = self._query(
+            f"SELECT DISTINCT path FROM test_cases WHERE session_id IN ({_marks(ids)}) ORDER BY id",
+            ids,
+        )
+        return [str(row["path"]) for row in rows]
+
+    def note_test_case(self, session_id: int, path: str) -> None:
+        """Remember that a test file now holds this session's answers (see `test_cases`)."""
+        with self._writing():
+            self.db.execute(
+                "INSERT INTO test_cases (session_id, path, created_at) VALUES (?, ?, ?)",
+                [session_id, path, self.clock()],
+            )
+
+    def _forget_copies(self, ids: list[int]) -> None:
+        """Take the words of the sessions `ids` out of the sessions that are kept: what coach
+        remembered from them in a later session with the same person (`previous.X` in its
+        snapshot) and the coach turns that quoted it (see coach/forget.py). Inside the
+        delete's transaction; the words then go from the file as the deleted ones do."""
+        marks = _marks(ids)
+        deleted = self.db.execute(
+            f"SELECT subject, state FROM sessions WHERE id IN ({marks})", ids
+        ).fetchall()
+        pairs = forget.answered(_loads(state) for _, state in deleted)
+        people = sorted({key for subject, _ in deleted if (key := subject_key(subject))})
+        if not pairs or not people:
+            return
+        kept = self.db.execute(
+            f"SELECT id, state FROM sessions WHERE id NOT IN ({marks}) "
+            f"AND coach_subject(subject) IN ({_marks(people)})",
+            [*ids, *people],
+        ).fetchall()
+        for session_id, state in kept:
+            snapshot, removed = forget.scrub_snapshot(_loads(state), pairs)
+            if removed:
+                self._scrub_session(session_id, snapshot, removed)
+
+    def _scrub_session(self, session_id: int, snapshot: Any, removed: list[str]) -> None:
+        self.db.execute(
+            "UPDATE sessions SET state = ? WHERE id = ?",
+            [json.dumps(snapshot, ensure_ascii=False), session_id],
+        )
+        turns = self.db.execute(
+            "SELECT id, text, value FROM turns WHERE session_id = ? AND speaker != 'user'",
+            [session_id],
+        ).fetchall()
+        for turn_id, text, value in turns:
+            new_text, new_value = (
+                forget.scrub_text(text, removed),
+                forget.scrub_json(value, removed),
+            )
+            if (new_text, new_value) != (text, value):
+                self.db.execute(
+                    "UPDATE turns SET text = ?, value = ? WHERE id = ?",
+                    [new_text, new_value, turn_id],
+                )
 
     def backup(self, target: Path, force: bool = False) -> None:
         """A consistent copy of the whole database in `target`, readable by this user only.
@@ -1090,6 +1155,18 @@ def _session_info(row: dict[str, Any]) -> SessionInfo:
 
 
 _SESSION_FIELDS = [field.name for field in fields(SessionInfo)]
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _loads(text: str | None) -> Any:
+    """A stored snapshot; None if it cannot be read (then nothing in it is looked at)."""
+    try:
+        return json.loads(text or "null")
+    except ValueError:
+        return None
 
 
 def _json_or_none(text: str | None) -> Any:

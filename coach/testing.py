@@ -306,6 +306,8 @@ def from_transcript(store: Store, number: int, say: Say) -> bool:
     with _private_files():  # the case and its golden file hold the leader's answers
         tests.parent.mkdir(parents=True, exist_ok=True)
         _write_private(tests, text)
+    for written in (tests, tests.parent / golden):  # `transcripts delete` names them
+        store.note_test_case(info.id, str(written.resolve()))
     say(f"Sessie {info.id} staat als case '{name}' in {catalog.display(tests)}.")
     if dialogue.content_hash != info.dialogue_hash:
         say(

@@ -423,3 +423,20 @@ def test_from_transcript_never_writes_into_the_shipped_dialogues(
     assert "'buiv' is een meegeleverd gesprek; daar kunnen geen tests bij" in result.err
     assert "kopieer " in result.err and "dialogues/ in je eigen projectmap" in result.err
     assert sorted((p, p.stat().st_mtime_ns) for p in shipped.rglob("*")) == before
+
+
+def test_deleting_a_session_says_that_the_test_made_from_it_keeps_its_words(
+    run_cli: Run, folder: Path
+) -> None:
+    run_cli("run", "dialogues/klein.yaml", input="\n".join(ANSWERS) + "\n")
+    assert run_cli("test", "--from-transcript", "1").code == 0
+    result = run_cli("transcripts", "delete", "1", "--ja")
+    assert result.code == 0, result.err
+    tests = folder / "dialogues" / "tests"
+    assert "Je maakte hiervan een test met coach test --from-transcript." in result.out
+    assert f"  {(tests / 'klein.yaml').resolve()}\n" in result.out
+    assert f"  {(tests / 'golden' / 'klein-sessie-1.txt').resolve()}\n" in result.out
+    assert ANSWERS[2] in (tests / "klein.yaml").read_text("utf-8")  # coach leaves it alone
+    run_cli("run", "dialogues/klein.yaml", input="\n".join(ANSWERS) + "\n")
+    other = run_cli("transcripts", "delete", "2", "--ja")
+    assert other.code == 0 and "coach test" not in other.out  # no test was made of this one
