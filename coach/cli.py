@@ -437,7 +437,7 @@ def transcripts_list(
     console = make_console()
     from coach import saved
 
-    store = saved.existing_store(_home(ctx))
+    store = saved.existing_store(_home(ctx), read_only=True)
     sessions, stored = [], False
     if store is not None:
         try:

@@ -254,6 +254,50 @@ class Store:
             raise _open_error(path, exc) from None
         return cls(db, path, clock)
 
+    @classmethod
+    def open_read_only(cls, home: Path, clock: Clock = utc_now) -> Store:
+        """Open an existing database only to read it: nothing is created, changed or
+        migrated, so a back-up on a read-only stick or mount can be looked at, and a
+        damaged database is never written to. StoreError with a clear message if it can't.
+
+        A database in WAL mode needs its -shm file, which SQLite cannot make in a read-only
+        folder: then it is opened as immutable (nobody can write there either).
+        """
+        path = home / DATABASE_NAME
+        uri = path.resolve().as_uri() + "?mode=ro"
+        for extra in ("", "&immutable=1"):
+            try:
+                connection = sqlite3.connect(uri + extra, uri=True, timeout=10)
+            except sqlite3.Error as exc:
+                raise _open_error(path, exc) from None
+            try:
+                db = Database(connection)
+                _refuse_others(db, path)
+                _refuse_too_old_to_read(db, path)
+                db.execute("PRAGMA busy_timeout = 10000")
+                db.execute("PRAGMA temp_store = MEMORY")  # sorting never spills into $TMPDIR
+                _register_functions(db)
+            except StoreError:
+                connection.close()
+                raise
+            except sqlite3.Error as exc:
+                connection.close()
+                if extra or not _cannot_write(exc):
+                    raise _open_error(path, exc) from None
+                continue
+            _keep_private(path)  # only takes permissions away; on a read-only mount it can't
+            return cls(db, path, clock)
+        raise AssertionError("unreachable")  # the immutable attempt returns or raises
+
+    def damaged(self) -> str | None:
+        """What SQLite's quick check finds wrong with the database (None if nothing)."""
+        try:
+            rows = self.db.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.Error as exc:
+            return str(exc)
+        found = [str(row[0]) for row in rows]
+        return None if found == ["ok"] else "; ".join(found[:3])
+
     def close(self) -> None:
         self.db.close()
 
@@ -1247,6 +1291,27 @@ def _refuse_others(db: Database, path: Path) -> None:
             f"{path} is gemaakt door een nieuwere versie van coach",
             "werk coach bij (pip install --upgrade coach) om deze gesprekken te openen",
         )
+
+
+READABLE_VERSION = 2  # the oldest schema the reading commands can read without migrating
+
+
+def _refuse_too_old_to_read(db: Database, path: Path) -> None:
+    """Opened only to read, an older database cannot be brought up to date first."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version < READABLE_VERSION:
+        raise StoreError(
+            f"{path} is gemaakt door een oudere versie van coach en kan alleen-lezend niet "
+            "worden bijgewerkt",
+            "open hem één keer met coach in een map waarin je mag schrijven (bijvoorbeeld "
+            "een kopie); daarna kan het ook alleen-lezend",
+        )
+
+
+def _cannot_write(exc: sqlite3.Error) -> bool:
+    """SQLite could not make or write a file it needs beside the database (the -shm)."""
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
 
 
 def _migrate(db: Database, path: Path) -> None:
