@@ -209,7 +209,7 @@ class Conversation:
         status = "completed" if self.engine.finished else "active"
         try:
             with deferred():
-                self.store.save(
+                forgotten = self.store.save(
                     self.session_id,
                     advance.turns,
                     self.engine.snapshot(),
@@ -217,6 +217,12 @@ class Conversation:
                     status=status,
                 )
                 self._unsaved = ""  # saved: a signal held until here pauses without a draft
+            if forgotten:  # an earlier session was deleted meanwhile: forget its words here too
+                self.engine = Engine.restore(
+                    self.dialogue,
+                    self.store.state(self.session_id),
+                    _Recall(self.store, self.session_id),
+                )
         except StoreError:
             if raw.strip():
                 self.interface.notice(

@@ -56,9 +56,36 @@ def scrub_snapshot(snapshot: Any, deleted: set[Pair]) -> tuple[Any, list[str]]:
     return _scrub_strings(snapshot, _pattern(removed)), removed
 
 
+def still_forgotten(stored: Any, snapshot: Any) -> tuple[Any, list[str]]:
+    """A new snapshot of a session whose words from a deleted session were taken out
+    (`stored`, as it is in the database now) while a window had it open: the window's
+    engine still remembers them. Every `previous.X` that is REMOVED in `stored` becomes
+    REMOVED in `snapshot` too; returns it and the texts taken out (None changed: [])."""
+    names = {
+        name
+        for previous in _dicts_under(stored, "previous")
+        for name, value in previous.items()
+        if value == REMOVED
+    }
+    removed: list[str] = []
+    for previous in _dicts_under(snapshot, "previous"):
+        for name, value in list(previous.items()):
+            if name in names and value != REMOVED:
+                removed.append(_as_text(value))
+                previous[name] = REMOVED
+    if not removed:
+        return snapshot, []
+    return _scrub_strings(snapshot, _pattern(removed)), removed
+
+
 def scrub_text(text: str, removed: list[str]) -> str:
     """`text` with every quote of these values replaced by REMOVED."""
     return _pattern(removed).sub(REMOVED, text) if removed else text
+
+
+def scrub_value(value: Any, removed: list[str]) -> Any:
+    """A turn's value (a card, a probe's rule) with every quote of these values replaced."""
+    return _scrub_strings(value, _pattern(removed), skip=set()) if removed else value
 
 
 def scrub_json(text: str | None, removed: list[str]) -> str | None:

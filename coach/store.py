@@ -11,6 +11,8 @@ version is kept in `PRAGMA user_version`; `MIGRATIONS` brings any older database
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import os
 import shutil
@@ -346,12 +348,18 @@ class Store:
         state: dict[str, Any],
         subject: str | None = None,
         status: str = "active",
-    ) -> None:
-        """Add turns and replace the snapshot, in one durable transaction."""
+    ) -> bool:
+        """Add turns and replace the snapshot, in one durable transaction.
+
+        Returns True when the snapshot held words that a delete took out of this session
+        meanwhile (see coach/forget.py): they were left out again, and the caller should
+        continue from `state(session_id)`, not from what it remembers.
+        """
         now = self.clock()
         ended = now if status == "completed" else None
         with self._writing():
             session_uuid = self._claim(session_id)
+            state, turns, forgotten = self._still_forgotten(session_id, state, list(turns))
             self._insert_turns(session_id, turns, now)
             self._update_one(
                 session_id,
@@ -368,6 +376,33 @@ class Store:
                     session_uuid,
                 ],
             )
+        return forgotten
+
+    def _still_forgotten(
+        self, session_id: int, state: dict[str, Any], turns: list[Turn]
+    ) -> tuple[dict[str, Any], list[Turn], bool]:
+        """`state` and `turns` without what a delete took out of this session while it was
+        open (a cheap test first: the marker in the stored snapshot)."""
+        rows = self.db.execute(
+            "SELECT state FROM sessions WHERE id = ? AND instr(state, ?) > 0",
+            [session_id, json.dumps(forget.REMOVED)],
+        ).fetchall()
+        if not rows:
+            return state, turns, False
+        state, removed = forget.still_forgotten(_loads(rows[0][0]), copy.deepcopy(state))
+        if not removed:
+            return state, turns, False
+        kept = [
+            dataclasses.replace(
+                turn,
+                text=forget.scrub_text(turn.text, removed),
+                value=forget.scrub_value(turn.value, removed),
+            )
+            if turn.speaker != "user"
+            else turn
+            for turn in turns
+        ]
+        return state, kept, True
 
     def rewind(
         self, session_id: int, keep_turns: int, state: dict[str, Any], draft: str = ""
@@ -381,6 +416,7 @@ class Store:
         """
         with self._writing():
             session_uuid = self._claim(session_id)
+            state, _, _ = self._still_forgotten(session_id, state, [])
             self.db.execute(
                 "DELETE FROM turns WHERE session_id = ? AND seq > ?", [session_id, keep_turns]
             )

@@ -239,3 +239,48 @@ def test_an_answer_taken_back_with_terug_survives_a_kill_before_the_new_one(
         assert interface.defaults[0] == "arrogant"
     finally:
         fresh.close()
+
+
+class DeletingFirst(FakeInterface):
+    """Answers from a list; before the answer at `when`, another window deletes session 1."""
+
+    def __init__(self, store: Store, answers: list[str | type[BaseException]], when: int) -> None:
+        super().__init__(store, answers)
+        self.when = when
+        self.reads = 0
+
+    def read(self, prompt: Prompt, progress: Progress, default: str = "", warning: str = "") -> str:
+        self.reads += 1
+        if self.reads == self.when:
+            other = Store.open(self.store.path.parent)
+            try:
+                other.delete_sessions([1])
+            finally:
+                other.close()
+        return super().read(prompt, progress, default, warning)
+
+
+def test_a_window_open_while_an_earlier_session_is_deleted_never_writes_its_words_back(
+    coach_home: Path,
+) -> None:
+    """Session 2 remembered session 1's plan when it started; session 1 is deleted while
+    session 2 is still open. Its next answers are saved without the plan."""
+    from reliability.store_harness import VOORLEVEN, Canary, buiv_answers
+
+    from coach.catalog import load
+
+    buiv, _ = load("buiv")
+    plan = Canary.new()
+    store = Store.open(coach_home)
+    try:
+        first = buiv_answers("Paul", plan, where=VOORLEVEN).splitlines()
+        Conversation.begin(buiv, store, FakeInterface(store, [*first])).run()
+        again = buiv_answers("Paul", Canary.new(), again=True).splitlines()[1:5]
+        ui = DeletingFirst(store, [*again], when=3)
+        Conversation.begin(buiv, store, ui, subject="Paul").run()
+    finally:
+        store.close()
+    assert plan.text in "\n".join(ui.shown)  # quoted before the delete: how did it go?
+    assert ui.reads == 5  # the delete came in the middle of the session
+    for path in coach_home.rglob("*"):
+        assert plan.tail not in path.read_bytes(), path
