@@ -11,7 +11,7 @@ from coach.conversation import Conversation, Progress
 from coach.errors import StoreError
 from coach.model import Dialogue
 from coach.steps import CardLine, Prompt, Step
-from coach.store import Store
+from coach.store import SessionGone, Store
 
 
 class FakeInterface:
@@ -284,3 +284,39 @@ def test_a_window_open_while_an_earlier_session_is_deleted_never_writes_its_word
     assert ui.reads == 5  # the delete came in the middle of the session
     for path in coach_home.rglob("*"):
         assert plan.tail not in path.read_bytes(), path
+
+
+class DeletingOwn(FakeInterface):
+    """Before the second answer, another window deletes this session and starts another."""
+
+    def __init__(self, store: Store, answers: list[str | type[BaseException]], mini: Dialogue):
+        super().__init__(store, answers)
+        self.mini = mini
+        self.reads = 0
+
+    def read(self, prompt: Prompt, progress: Progress, default: str = "", warning: str = "") -> str:
+        self.reads += 1
+        if self.reads == 2:
+            other = Store.open(self.store.path.parent)
+            try:
+                other.delete_sessions([1])
+                Conversation.begin(self.mini, other, FakeInterface(other, ["Marie"])).run()
+            finally:
+                other.close()
+        return super().read(prompt, progress, default, warning)
+
+
+def test_a_window_whose_session_was_deleted_stops_and_saves_nothing_elsewhere(
+    store: Store, mini: Dialogue
+) -> None:
+    ui = DeletingOwn(store, ["Paul", "Hij zei dat ons plan niet deugt."], mini)
+    conversation = Conversation.begin(mini, store, ui)
+    with pytest.raises(SessionGone) as stopped:
+        conversation.run()
+    assert "sessie 1 bestaat niet meer" in stopped.value.format()
+    assert "Er is niets bewaard, ook niet in een ander gesprek" in stopped.value.format()
+    assert ui.notices[-1][0] == "error" and "Hij zei dat" in ui.notices[-1][1]  # to copy
+    [marie] = store.sessions()
+    assert marie.id == 2 and marie.subject == "Marie"
+    texts = [turn.text for turn in store.transcript(2).turns]
+    assert "Paul" not in texts and "Hij zei dat ons plan niet deugt." not in texts
