@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coach.errors import UsageError
+from coach.errors import StoreError, UsageError
 from coach.home import DATABASE_NAME
 from coach.model import Transcript
-from coach.store import Store
+from coach.store import Store, TooOldToRead
 
 
 def existing_store(home: Path, read_only: bool = False) -> Store | None:
@@ -22,7 +22,15 @@ def existing_store(home: Path, read_only: bool = False) -> Store | None:
     back-up on read-only media can be read."""
     if not (home / DATABASE_NAME).exists():
         return None
-    return Store.open_read_only(home) if read_only else Store.open(home)
+    if not read_only:
+        return Store.open(home)
+    try:
+        return Store.open_read_only(home)
+    except TooOldToRead as old:
+        try:  # brought up to date first, where coach may write (as any command did before)
+            return Store.open(home)
+        except StoreError:
+            raise old from None
 
 
 def session_number(text: str) -> int:

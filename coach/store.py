@@ -62,6 +62,10 @@ class SessionGone(StoreError):
         self.session_id = session_id
 
 
+class TooOldToRead(StoreError):
+    """Opened only to read, a database of an older schema that must be migrated first."""
+
+
 def utc_now() -> str:
     """The current time as `2026-11-24T17:10:03.123Z`: sortable, unambiguous."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -1336,7 +1340,7 @@ def _refuse_too_old_to_read(db: Database, path: Path) -> None:
     """Opened only to read, an older database cannot be brought up to date first."""
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version < READABLE_VERSION:
-        raise StoreError(
+        raise TooOldToRead(
             f"{path} is gemaakt door een oudere versie van coach en kan alleen-lezend niet "
             "worden bijgewerkt",
             "open hem één keer met coach in een map waarin je mag schrijven (bijvoorbeeld "

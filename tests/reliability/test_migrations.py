@@ -253,3 +253,18 @@ def test_a_file_of_another_program_is_refused_and_left_byte_for_byte(
         Store.open(coach_home)
     assert digest(path) == before
     assert sorted(p.name for p in coach_home.iterdir()) == ["coach.db"]
+
+
+@pytest.mark.parametrize("fixture", DATABASES, ids=lambda path: path.name)
+def test_a_reading_command_brings_an_old_database_up_to_date_where_it_may_write(
+    fixture: Path, coach_home: Path, run_cli: Callable[..., Any]
+) -> None:
+    """Reading commands open the database read-only; one too old to read that way is
+    migrated first, as before, when the folder allows it."""
+    path = install(fixture, coach_home)
+    result = run_cli("transcripts", "list")
+    assert result.code == 0, result.err
+    then = expected_rows(fixture)
+    assert len(then["sessions"]) == 0 or "buiv" in result.out
+    if version_of(fixture) >= 1 and path.stat().st_size:
+        assert user_version(path) >= 2
