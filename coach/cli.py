@@ -567,9 +567,11 @@ def transcripts_delete(
     Met SESSIE verdwijnt dat gesprek: je antwoorden, een half getypt antwoord en de
     gesprekskaart. Met --met WIE verdwijnt elk gesprek met die persoon (hoofdletters en
     accenten tellen niet mee: José is jose), en daarmee ook wat coach over WIE onthield
-    voor een volgend gesprek. De tekst wordt echt gewist, ook uit coach.db-wal naast de
-    database. Exports en back-ups die je zelf maakte, blijven bestaan: die verwijder je
-    zelf. Meer in docs/privacy.md.
+    voor een volgend gesprek. Wat coach eruit onthield en citeerde in een later gesprek met
+    dezelfde persoon, wordt daar [verwijderd]. De tekst wordt echt gewist, ook uit
+    coach.db-wal naast de database. Exports, back-ups en tests (coach test
+    --from-transcript) die je zelf maakte, blijven bestaan: die verwijder je zelf. Meer in
+    docs/privacy.md.
 
     In een terminal vraagt coach eerst of je het zeker weet; --ja slaat die vraag over.
 
