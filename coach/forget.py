@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from coach.reflect import reflect
@@ -42,40 +43,54 @@ def answered(snapshots: Iterable[Any]) -> set[Pair]:
     return pairs
 
 
-def scrub_snapshot(snapshot: Any, deleted: set[Pair]) -> tuple[Any, list[str]]:
-    """The snapshot without the remembered values that came from deleted sessions, and the
-    texts of those values (to take their quotes out of the coach turns too)."""
-    removed: list[str] = []
-    for previous in _dicts_under(snapshot, "previous"):
-        for name, value in list(previous.items()):
-            if (str(name), _canonical(value)) in deleted:
-                removed.append(_as_text(value))
-                previous[name] = REMOVED
-    if not removed:
-        return snapshot, []
-    return _scrub_strings(snapshot, _pattern(removed)), removed
+@dataclass(frozen=True)
+class Scrubbed:
+    """A kept session's snapshot after scrubbing: whether anything changed, and the texts
+    whose quotes must go from its coach turns too."""
+
+    snapshot: Any
+    changed: bool
+    quotes: list[str]
 
 
-def still_forgotten(stored: Any, snapshot: Any) -> tuple[Any, list[str]]:
+def scrub_snapshot(snapshot: Any, deleted: set[Pair]) -> Scrubbed:
+    """The snapshot without the remembered values that came from deleted sessions."""
+    return _scrub(snapshot, lambda name, value: (str(name), _canonical(value)) in deleted)
+
+
+def still_forgotten(stored: Any, snapshot: Any) -> Scrubbed:
     """A new snapshot of a session whose words from a deleted session were taken out
     (`stored`, as it is in the database now) while a window had it open: the window's
     engine still remembers them. Every `previous.X` that is REMOVED in `stored` becomes
-    REMOVED in `snapshot` too; returns it and the texts taken out (None changed: [])."""
+    REMOVED in `snapshot` too."""
     names = {
         name
         for previous in _dicts_under(stored, "previous")
         for name, value in previous.items()
         if value == REMOVED
     }
+    return _scrub(snapshot, lambda name, value: name in names and value != REMOVED)
+
+
+def _scrub(snapshot: Any, forgotten: Callable[[str, Any], bool]) -> Scrubbed:
+    """Replace the `previous` values that are `forgotten`, and their quotes elsewhere in the
+    snapshot. A text the user also typed in this session itself is not looked for in the
+    quotes: those words are this session's own (its answers keep them in any case)."""
     removed: list[str] = []
     for previous in _dicts_under(snapshot, "previous"):
         for name, value in list(previous.items()):
-            if name in names and value != REMOVED:
+            if forgotten(name, value):
                 removed.append(_as_text(value))
                 previous[name] = REMOVED
-    if not removed:
-        return snapshot, []
-    return _scrub_strings(snapshot, _pattern(removed)), removed
+    own = {
+        _as_text(value)
+        for answers in _dicts_under(snapshot, "answers")
+        for value in answers.values()
+    }
+    quotes = [text for text in dict.fromkeys(removed) if text not in own]
+    if quotes:
+        snapshot = _scrub_strings(snapshot, _pattern(quotes))
+    return Scrubbed(snapshot, bool(removed), quotes)
 
 
 def scrub_text(text: str, removed: list[str]) -> str:

@@ -393,9 +393,10 @@ class Store:
         ).fetchall()
         if not rows:
             return state, turns, False
-        state, removed = forget.still_forgotten(_loads(rows[0][0]), copy.deepcopy(state))
-        if not removed:
+        scrubbed = forget.still_forgotten(_loads(rows[0][0]), copy.deepcopy(state))
+        if not scrubbed.changed:
             return state, turns, False
+        removed = scrubbed.quotes
         kept = [
             dataclasses.replace(
                 turn,
@@ -406,7 +407,7 @@ class Store:
             else turn
             for turn in turns
         ]
-        return state, kept, True
+        return scrubbed.snapshot, kept, True
 
     def rewind(
         self, session_id: int, keep_turns: int, state: dict[str, Any], draft: str = ""
@@ -1047,9 +1048,9 @@ class Store:
             [*ids, *people],
         ).fetchall()
         for session_id, state in kept:
-            snapshot, removed = forget.scrub_snapshot(_loads(state), pairs)
-            if removed:
-                self._scrub_session(session_id, snapshot, removed)
+            scrubbed = forget.scrub_snapshot(_loads(state), pairs)
+            if scrubbed.changed:
+                self._scrub_session(session_id, scrubbed.snapshot, scrubbed.quotes)
 
     def _scrub_session(self, session_id: int, snapshot: Any, removed: list[str]) -> None:
         self.db.execute(

@@ -20,20 +20,31 @@ def snapshot(answers: dict[str, object], previous: dict[str, object]) -> dict[st
 
 def test_a_remembered_answer_from_a_deleted_session_becomes_the_marker() -> None:
     deleted = answered([snapshot({"voorleven": PLAN, "ander": "Paul"}, {})])
-    kept = snapshot({"voorleven": "Iets anders.", "terug": PLAN}, {"voorleven": PLAN})
-    scrubbed, removed = scrub_snapshot(kept, deleted)
-    assert removed == [PLAN, PLAN]  # now and in the history
+    kept = snapshot({"voorleven": "Iets anders."}, {"voorleven": PLAN})
+    result = scrub_snapshot(kept, deleted)
+    assert result.changed and result.quotes == [PLAN]
+    scrubbed = result.snapshot
     frame = scrubbed["state"]["frames"][0]
     assert frame["previous"] == {"voorleven": REMOVED}
     assert scrubbed["history"][0]["frames"][0]["previous"] == {"voorleven": REMOVED}
-    assert frame["answers"]["terug"] == PLAN  # typed in the kept session itself: stays
+    assert frame["answers"]["voorleven"] == "Iets anders."  # typed in the kept session
     assert scrubbed["state"]["probing"]["text"] == f"Je zei: {REMOVED}"
+
+
+def test_words_the_kept_session_typed_itself_are_not_taken_for_a_quote() -> None:
+    deleted = answered([snapshot({"voorleven": PLAN}, {})])
+    kept = snapshot({"opening": PLAN}, {"voorleven": PLAN})  # the same words, typed again
+    result = scrub_snapshot(kept, deleted)
+    assert result.changed and result.quotes == []
+    assert result.snapshot["state"]["frames"][0]["previous"] == {"voorleven": REMOVED}
+    assert result.snapshot["state"]["probing"]["text"] == f"Je zei: {PLAN}"
 
 
 def test_another_answer_or_name_is_not_taken_for_it() -> None:
     deleted = answered([snapshot({"voorleven": PLAN}, {})])
     kept = snapshot({}, {"opening": PLAN, "voorleven": "Een ander plan."})
-    assert scrub_snapshot(kept, deleted) == (kept, [])
+    result = scrub_snapshot(kept, deleted)
+    assert not result.changed and result.snapshot == kept
 
 
 def test_every_form_a_template_gives_a_quote_is_taken_out() -> None:
