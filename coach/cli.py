@@ -452,7 +452,7 @@ def transcripts_list(
     console = make_console()
     from coach import saved
 
-    store = saved.existing_store(_home(ctx))
+    store = saved.existing_store(_home(ctx), read_only=True)
     sessions, stored = [], False
     if store is not None:
         try:
@@ -583,9 +583,11 @@ def transcripts_delete(
     Met SESSIE verdwijnt dat gesprek: je antwoorden, een half getypt antwoord en de
     gesprekskaart. Met --met WIE verdwijnt elk gesprek met die persoon (hoofdletters en
     accenten tellen niet mee: José is jose), en daarmee ook wat coach over WIE onthield
-    voor een volgend gesprek. De tekst wordt echt gewist, ook uit coach.db-wal naast de
-    database. Exports en back-ups die je zelf maakte, blijven bestaan: die verwijder je
-    zelf. Meer in docs/privacy.md.
+    voor een volgend gesprek. Wat coach eruit onthield en citeerde in een later gesprek met
+    dezelfde persoon, wordt daar [verwijderd]. De tekst wordt echt gewist, ook uit
+    coach.db-wal naast de database. Exports, back-ups en tests (coach test
+    --from-transcript) die je zelf maakte, blijven bestaan: die verwijder je zelf. Meer in
+    docs/privacy.md.
 
     In een terminal vraagt coach eerst of je het zeker weet; --ja slaat die vraag over.
 
@@ -623,6 +625,7 @@ def transcripts_delete(
                 )
             question = visible(f"Alles over {who} voorgoed verwijderen ({_count(chosen)})?")
         _confirm(chosen, question, yes)
+        tests = store.test_cases(info.id for info in chosen)
         emptied = store.delete_sessions(info.id for info in chosen)
     finally:
         store.close()
@@ -637,7 +640,7 @@ def transcripts_delete(
                 f"coach over {who} onthield."
             )
         )
-    _after_removal(ctx, emptied)
+    _after_removal(ctx, emptied, tests)
 
 
 @transcripts_group.command("purge")
@@ -691,6 +694,7 @@ def transcripts_purge(ctx: click.Context, age: str, yes: bool) -> None:
             return
         these = "Dit gesprek" if len(chosen) == 1 else f"Deze {_count(chosen)}"
         _confirm(chosen, f"{these} voorgoed verwijderen?", yes)
+        tests = store.test_cases(info.id for info in chosen)
         emptied = store.delete_sessions(info.id for info in chosen)
     finally:
         store.close()
@@ -699,7 +703,7 @@ def transcripts_purge(ctx: click.Context, age: str, yes: bool) -> None:
         f"{described} niet hebt aangeraakt "
         f"({_numbers(chosen)})."
     )
-    _after_removal(ctx, emptied)
+    _after_removal(ctx, emptied, tests)
 
 
 @transcripts_group.command("backup")
@@ -772,7 +776,16 @@ def _confirm(sessions: list[Any], question: str, yes: bool) -> None:
         click.get_current_context().exit(0)
 
 
-def _after_removal(ctx: click.Context, emptied: bool) -> None:
+def _after_removal(ctx: click.Context, emptied: bool, tests: list[str]) -> None:
+    if tests:  # coach cannot tell whether they are still there, or changed: it only says so
+        from coach.visible import visible
+
+        click.echo(
+            "Je maakte hiervan een test met coach test --from-transcript. In deze bestanden "
+            "blijven je woorden staan; verwijder ze daar zelf als je dat wilt:"
+        )
+        for path in tests:
+            click.echo(visible(f"  {path}"))
     if emptied:
         click.echo(
             "Exports en back-ups die je zelf maakte, blijven bestaan: die verwijder je zelf."

@@ -79,7 +79,7 @@ def _read(home: Path, who: str) -> tuple[list[Transcript], list[str]]:
     from coach.memory import same_subject
     from coach.saved import existing_store
 
-    store = existing_store(home)
+    store = existing_store(home, read_only=True)
     if store is None:
         return [], []
     try:

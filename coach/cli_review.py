@@ -114,12 +114,33 @@ def _known_hint(dialogue_id: str) -> str:
 
 
 def _keep(home: Path, session_id: int, rubric: Rubric, data: dict[str, object]) -> None:
+    """Keep the review in the database, unless it is damaged or cannot be written: then the
+    review is shown all the same, with a warning that it was not kept. Writing into a
+    damaged database can spread the damage to what is still whole."""
     from coach import saved
+    from coach.errors import StoreError
 
-    store = saved.existing_store(home)
-    if store is None:
-        return
     try:
-        store.save_review(session_id, rubric.id, rubric.version, rubric.content_hash, data)
-    finally:
-        store.close()
+        reader = saved.existing_store(home, read_only=True)
+        if reader is None:
+            return
+        try:
+            problem = reader.damaged()
+        finally:
+            reader.close()
+        if problem is not None:
+            raise StoreError(
+                f"{reader.path} is beschadigd ({problem})",
+                "zet coach.db apart (hernoem het) en zet een back-up terug; zie docs/privacy.md",
+            )
+        store = saved.existing_store(home)
+        if store is None:
+            return
+        try:
+            store.save_review(session_id, rubric.id, rubric.version, rubric.content_hash, data)
+        finally:
+            store.close()
+    except StoreError as exc:
+        from coach.visible import visible
+
+        click.echo(visible(f"Let op: de beoordeling is niet bewaard: {exc.format()}"), err=True)

@@ -110,7 +110,7 @@ def search_command(
     fts_query(text)  # a query without words is an error, also when nothing is stored yet
     from coach import saved
 
-    store = saved.existing_store(home_of(ctx))
+    store = saved.existing_store(home_of(ctx), read_only=True)
     hits: list[SearchHit] = []
     if store is not None:
         try:

@@ -224,7 +224,7 @@ class Conversation:
         status = "completed" if self.engine.finished else "active"
         try:
             with deferred():
-                self.store.save(
+                forgotten = self.store.save(
                     self.session_id,
                     advance.turns,
                     self.engine.snapshot(),
@@ -232,6 +232,12 @@ class Conversation:
                     status=status,
                 )
                 self._unsaved = ""  # saved: a signal held until here pauses without a draft
+            if forgotten:  # an earlier session was deleted meanwhile: forget its words here too
+                self.engine = Engine.restore(
+                    self.dialogue,
+                    self.store.state(self.session_id),
+                    _Recall(self.store, self.session_id),
+                )
         except StoreError:
             if raw.strip():
                 self.interface.notice(
@@ -246,8 +252,12 @@ class Conversation:
             self.interface.notice(messages.invalid(result), "warning")
             return
         with deferred():
-            self.store.rewind(self.session_id, result.keep_turns, self.engine.snapshot())
-            self._unsaved = result.previous  # taken back: only the input field holds it now
+            # The answer taken back stays in the store as the draft until a new one is
+            # committed: a kill at any moment after this loses nothing.
+            self.store.rewind(
+                self.session_id, result.keep_turns, self.engine.snapshot(), result.previous
+            )
+            self._unsaved = result.previous
         self.interface.notice(messages.REVISE, "quiet")
         self.interface.show(result.prompt)
         self._prefill = result.previous

@@ -11,6 +11,8 @@ version is kept in `PRAGMA user_version`; `MIGRATIONS` brings any older database
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import os
 import shutil
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from coach import annotations as notes
+from coach import forget
 from coach.errors import CoachError, StoreError, UsageError, os_reason
 from coach.home import DATABASE_NAME, ensure_home
 from coach.model import Annotation, Dialogue, SessionInfo, Transcript, TranscriptTurn
@@ -42,8 +45,25 @@ from coach.steps import Turn
 from coach.text import subject_key as text_subject_key
 
 Clock = Callable[[], str]
+NUMBERS_FILE = "laatste-sessienummer"  # beside coach.db: see Store._highest_number
 OUR_TABLES = {"sessions", "turns"}
 UNFINISHED = ("active", "paused")
+
+
+class SessionGone(StoreError):
+    """The session a window opened is no longer there (deleted meanwhile): nothing was saved."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(
+            f"sessie {session_id} bestaat niet meer: hij is verwijderd terwijl dit gesprek "
+            "openstond. Er is niets bewaard, ook niet in een ander gesprek",
+            "begin zo nodig een nieuw gesprek met coach run",
+        )
+        self.session_id = session_id
+
+
+class TooOldToRead(StoreError):
+    """Opened only to read, a database of an older schema that must be migrated first."""
 
 
 def utc_now() -> str:
@@ -169,9 +189,38 @@ def _create_v2(db: Database) -> None:
         db.execute(statement)
 
 
+# Version 3: session numbers are never given twice, and tests made from a session are known.
+#
+# `session_numbers` keeps every number ever given (by coach, an import, or anything else
+# that inserts a session: the trigger), and keeps it when its session is deleted: the next
+# session never gets the number of a deleted one, where a window still open on the deleted
+# session would otherwise write into someone else's. `test_cases` records where `coach test
+# --from-transcript` put a session's words, so that deleting it can say they are still there.
+_V3 = [
+    "CREATE TABLE session_numbers (id INTEGER PRIMARY KEY)",
+    "INSERT INTO session_numbers (id) SELECT id FROM sessions",
+    """CREATE TRIGGER sessions_numbered AFTER INSERT ON sessions
+    BEGIN
+        INSERT OR IGNORE INTO session_numbers (id) VALUES (new.id);
+    END""",
+    """CREATE TABLE test_cases (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        path TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX idx_test_cases_session_id ON test_cases (session_id)",
+]
+
+
+def _create_v3(db: Database) -> None:
+    for statement in _V3:
+        db.execute(statement)
+
+
 # Each function brings the database from version N to N + 1 (index N). Never edit a
 # released one: add the next, and a fixture database of the old version for the tests.
-MIGRATIONS: list[Callable[[Database], None]] = [_create_v1, _create_v2]
+MIGRATIONS: list[Callable[[Database], None]] = [_create_v1, _create_v2, _create_v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -182,6 +231,9 @@ class Store:
         self.db = db
         self.path = path
         self.clock = clock
+        # The uuid of each session this store opened or made: a write to a session number
+        # checks that it is still that session (see `_claim`).
+        self._uuids: dict[int, str] = {}
 
     @classmethod
     def open(cls, home: Path, clock: Clock = utc_now) -> Store:
@@ -208,6 +260,50 @@ class Store:
             raise _open_error(path, exc) from None
         return cls(db, path, clock)
 
+    @classmethod
+    def open_read_only(cls, home: Path, clock: Clock = utc_now) -> Store:
+        """Open an existing database only to read it: nothing is created, changed or
+        migrated, so a back-up on a read-only stick or mount can be looked at, and a
+        damaged database is never written to. StoreError with a clear message if it can't.
+
+        A database in WAL mode needs its -shm file, which SQLite cannot make in a read-only
+        folder: then it is opened as immutable (nobody can write there either).
+        """
+        path = home / DATABASE_NAME
+        uri = path.resolve().as_uri() + "?mode=ro"
+        for extra in ("", "&immutable=1"):
+            try:
+                connection = sqlite3.connect(uri + extra, uri=True, timeout=10)
+            except sqlite3.Error as exc:
+                raise _open_error(path, exc) from None
+            try:
+                db = Database(connection)
+                _refuse_others(db, path)
+                _refuse_too_old_to_read(db, path)
+                db.execute("PRAGMA busy_timeout = 10000")
+                db.execute("PRAGMA temp_store = MEMORY")  # sorting never spills into $TMPDIR
+                _register_functions(db)
+            except StoreError:
+                connection.close()
+                raise
+            except sqlite3.Error as exc:
+                connection.close()
+                if extra or not _cannot_write(exc):
+                    raise _open_error(path, exc) from None
+                continue
+            _keep_private(path)  # only takes permissions away; on a read-only mount it can't
+            return cls(db, path, clock)
+        raise AssertionError("unreachable")  # the immutable attempt returns or raises
+
+    def damaged(self) -> str | None:
+        """What SQLite's quick check finds wrong with the database (None if nothing)."""
+        try:
+            rows = self.db.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.Error as exc:
+            return str(exc)
+        found = [str(row[0]) for row in rows]
+        return None if found == ["ok"] else "; ".join(found[:3])
+
     def close(self) -> None:
         self.db.close()
 
@@ -223,13 +319,16 @@ class Store:
     ) -> int:
         """A new session with its first turns, in one transaction; returns its id."""
         now = self.clock()
+        session_uuid = uuid.uuid4().hex
         with self._writing():
-            cursor = self.db.execute(
-                "INSERT INTO sessions (uuid, dialogue_id, dialogue_version, dialogue_hash, "
+            session_id = self._highest_number() + 1
+            self.db.execute(
+                "INSERT INTO sessions (id, uuid, dialogue_id, dialogue_version, dialogue_hash, "
                 "dialogue_title, dialogue_path, subject, status, started_at, updated_at, state) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)",
                 [
-                    uuid.uuid4().hex,
+                    session_id,
+                    session_uuid,
                     dialogue.id,
                     dialogue.version,
                     dialogue.content_hash,
@@ -241,8 +340,9 @@ class Store:
                     json.dumps(state, ensure_ascii=False),
                 ],
             )
-            session_id = int(cursor.lastrowid or 0)
             self._insert_turns(session_id, turns, now)
+            self._note_number(session_id)
+        self._uuids[session_id] = session_uuid
         return session_id
 
     def save(
@@ -252,25 +352,76 @@ class Store:
         state: dict[str, Any],
         subject: str | None = None,
         status: str = "active",
-    ) -> None:
-        """Add turns and replace the snapshot, in one durable transaction."""
+    ) -> bool:
+        """Add turns and replace the snapshot, in one durable transaction.
+
+        Returns True when the snapshot held words that a delete took out of this session
+        meanwhile (see coach/forget.py): they were left out again, and the caller should
+        continue from `state(session_id)`, not from what it remembers.
+        """
         now = self.clock()
         ended = now if status == "completed" else None
         with self._writing():
+            session_uuid = self._claim(session_id)
+            state, turns, forgotten = self._still_forgotten(session_id, state, list(turns))
             self._insert_turns(session_id, turns, now)
-            self.db.execute(
+            self._update_one(
+                session_id,
                 "UPDATE sessions SET state = ?, status = ?, updated_at = ?, draft = NULL, "
-                "ended_at = coalesce(?, ended_at), subject = coalesce(?, subject) WHERE id = ?",
-                [json.dumps(state, ensure_ascii=False), status, now, ended, subject, session_id],
+                "ended_at = coalesce(?, ended_at), subject = coalesce(?, subject) "
+                "WHERE id = ? AND uuid = ?",
+                [
+                    json.dumps(state, ensure_ascii=False),
+                    status,
+                    now,
+                    ended,
+                    subject,
+                    session_id,
+                    session_uuid,
+                ],
             )
+        return forgotten
 
-    def rewind(self, session_id: int, keep_turns: int, state: dict[str, Any]) -> None:
+    def _still_forgotten(
+        self, session_id: int, state: dict[str, Any], turns: list[Turn]
+    ) -> tuple[dict[str, Any], list[Turn], bool]:
+        """`state` and `turns` without what a delete took out of this session while it was
+        open (a cheap test first: the marker in the stored snapshot)."""
+        rows = self.db.execute(
+            "SELECT state FROM sessions WHERE id = ? AND instr(state, ?) > 0",
+            [session_id, json.dumps(forget.REMOVED)],
+        ).fetchall()
+        if not rows:
+            return state, turns, False
+        scrubbed = forget.still_forgotten(_loads(rows[0][0]), copy.deepcopy(state))
+        if not scrubbed.changed:
+            return state, turns, False
+        removed = scrubbed.quotes
+        kept = [
+            dataclasses.replace(
+                turn,
+                text=forget.scrub_text(turn.text, removed),
+                value=forget.scrub_value(turn.value, removed),
+            )
+            if turn.speaker != "user"
+            else turn
+            for turn in turns
+        ]
+        return scrubbed.snapshot, kept, True
+
+    def rewind(
+        self, session_id: int, keep_turns: int, state: dict[str, Any], draft: str = ""
+    ) -> None:
         """Remove the turns after `keep_turns` (a revised answer) and store the snapshot.
 
-        A reviewer's note on a removed turn goes too: it was about text that is gone, and
-        the next turn to get that number is another one.
+        `draft` is the answer taken back: it is kept as the draft in the same transaction,
+        so that a kill before the new answer is committed never loses it (`resume` offers
+        it again). A reviewer's note on a removed turn goes too: it was about text that is
+        gone, and the next turn to get that number is another one.
         """
         with self._writing():
+            session_uuid = self._claim(session_id)
+            state, _, _ = self._still_forgotten(session_id, state, [])
             self.db.execute(
                 "DELETE FROM turns WHERE session_id = ? AND seq > ?", [session_id, keep_turns]
             )
@@ -278,19 +429,83 @@ class Store:
                 "DELETE FROM annotations WHERE session_id = ? AND turn > ?",
                 [session_id, keep_turns],
             )
-            self.db.execute(
-                "UPDATE sessions SET state = ?, status = 'active', updated_at = ?, draft = NULL "
-                "WHERE id = ?",
-                [json.dumps(state, ensure_ascii=False), self.clock(), session_id],
+            self._update_one(
+                session_id,
+                "UPDATE sessions SET state = ?, status = 'active', updated_at = ?, draft = ? "
+                "WHERE id = ? AND uuid = ?",
+                [
+                    json.dumps(state, ensure_ascii=False),
+                    self.clock(),
+                    draft or None,
+                    session_id,
+                    session_uuid,
+                ],
             )
 
     def set_status(self, session_id: int, status: str, draft: str | None = None) -> None:
         """Change the status; `draft` keeps an answer that was being typed when it stopped."""
         with self._writing():
-            self.db.execute(
-                "UPDATE sessions SET status = ?, updated_at = ?, draft = ? WHERE id = ?",
-                [status, self.clock(), draft or None, session_id],
+            session_uuid = self._claim(session_id)
+            self._update_one(
+                session_id,
+                "UPDATE sessions SET status = ?, updated_at = ?, draft = ? "
+                "WHERE id = ? AND uuid = ?",
+                [status, self.clock(), draft or None, session_id, session_uuid],
             )
+
+    def _claim(self, session_id: int) -> str:
+        """The uuid of the session this store opened as `session_id`, checked inside the write
+        transaction: SessionGone if it was deleted meanwhile (by another window, or purge),
+        so that nothing is written, and certainly not into another session."""
+        rows = self.db.execute("SELECT uuid FROM sessions WHERE id = ?", [session_id]).fetchall()
+        found = str(rows[0][0]) if rows else None
+        if found is None or found != self._uuids.get(session_id, found):
+            raise SessionGone(session_id)
+        self._uuids[session_id] = found
+        return found
+
+    def _update_one(self, session_id: int, sql: str, params: list[Any]) -> None:
+        """Run an UPDATE of one session; SessionGone (and the transaction undone) if it did
+        not change exactly one row."""
+        if self.db.execute(sql, params).rowcount != 1:
+            raise SessionGone(session_id)
+
+    def _highest_number(self) -> int:
+        """The highest session number ever given here: in the database, or (for a database
+        put back from a back-up, which remembers less) in the file beside it."""
+        return max(self._highest_in_database(), self._numbers_file_value())
+
+    def _highest_in_database(self) -> int:
+        row = self.db.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM sessions), 0), "
+            "coalesce((SELECT max(id) FROM session_numbers), 0))"
+        ).fetchone()
+        return int(row[0])
+
+    def _numbers_file_value(self) -> int:
+        try:
+            return int(self._numbers_file.read_text(encoding="ascii").strip() or 0)
+        except (OSError, ValueError):
+            return 0
+
+    def _note_number(self, number: int) -> None:
+        """Remember `number` in the file beside the database too, inside the write
+        transaction (two coaches never write it at once). Best effort: the database itself
+        remembers it as well, the file only matters after a back-up is put back."""
+        if number <= self._numbers_file_value():
+            return
+        partial = self._numbers_file.with_name(f".{NUMBERS_FILE}.{uuid.uuid4().hex[:8]}")
+        try:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(f"{number}\n")
+            os.replace(partial, self._numbers_file)
+        except OSError:
+            partial.unlink(missing_ok=True)
+
+    @property
+    def _numbers_file(self) -> Path:
+        return self.path.with_name(NUMBERS_FILE)
 
     def draft(self, session_id: int) -> str:
         """The unfinished answer saved when the session was interrupted ('' if none)."""
@@ -310,9 +525,11 @@ class Store:
         return _session_info(rows[0])
 
     def state(self, session_id: int) -> dict[str, Any]:
-        rows = list(self._query("SELECT state FROM sessions WHERE id = ?", [session_id]))
+        """The snapshot to resume from; the session is this store's from now on (`_claim`)."""
+        rows = list(self._query("SELECT state, uuid FROM sessions WHERE id = ?", [session_id]))
         if not rows:
             raise UsageError(f"er is geen sessie {session_id}")
+        self._uuids.setdefault(session_id, str(rows[0]["uuid"]))
         try:
             state: dict[str, Any] = json.loads(rows[0]["state"])
         except (TypeError, ValueError):
@@ -678,15 +895,22 @@ class Store:
     # -- import ----------------------------------------------------------------------------
 
     def free_session_id(self, wanted: int) -> int:
-        """`wanted` if no session has that number, else the next number after the highest."""
-        rows = list(
-            self._query(
-                "SELECT (SELECT count(*) FROM sessions WHERE id = ?) AS taken, "
-                "coalesce(max(id), 0) + 1 AS next FROM sessions",
-                [wanted],
-            )
-        )
-        return int(rows[0]["next"]) if rows[0]["taken"] else wanted
+        """`wanted` if that number was never given here, else the next after the highest:
+        a number that belonged to a deleted session is never given again. Above the highest
+        in the database but not above the one in the file beside it (a back-up was put
+        back), a number may have been given since the back-up: it counts as given."""
+        try:
+            given = self.db.execute(
+                "SELECT 1 FROM session_numbers WHERE id = ? UNION ALL "
+                "SELECT 1 FROM sessions WHERE id = ?",
+                [wanted, wanted],
+            ).fetchall()
+            in_database = self._highest_in_database()
+        except sqlite3.Error as exc:
+            raise self._read_error(exc) from None
+        in_file = self._numbers_file_value()
+        maybe_given = in_database < wanted <= in_file
+        return max(in_database, in_file) + 1 if given or maybe_given else wanted
 
     def session_with_uuid(self, session_uuid: str) -> int | None:
         rows = list(self._query("SELECT id FROM sessions WHERE uuid = ?", [session_uuid]))
@@ -713,6 +937,7 @@ class Store:
                 self._insert_turn(number, turn, turn.created_at)
             for note in record.annotations:
                 self._insert_annotation(number, note)
+            self._note_number(number)
         return number
 
     def _insert_annotation(self, session_id: int, note: Annotation) -> int:
@@ -777,11 +1002,75 @@ class Store:
         if ids:
             marks = ", ".join("?" for _ in ids)
             with self._writing():
-                for table in ("annotations", "reviews", "turns"):
+                self._forget_copies(ids)
+                for table in ("annotations", "reviews", "test_cases", "turns"):
                     self.db.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", ids)
                 self.db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", ids)
                 self._clear_search_indexes()
         return self._empty_log()
+
+    def test_cases(self, session_ids: Iterable[int]) -> list[str]:
+        """Where `coach test --from-transcript` put these sessions' answers (paths as it
+        wrote them), oldest first."""
+        ids = sorted(set(session_ids))
+        if not ids:
+            return []
+        rows = self._query(
+            f"SELECT DISTINCT path FROM test_cases WHERE session_id IN ({_marks(ids)}) ORDER BY id",
+            ids,
+        )
+        return [str(row["path"]) for row in rows]
+
+    def note_test_case(self, session_id: int, path: str) -> None:
+        """Remember that a test file now holds this session's answers (see `test_cases`)."""
+        with self._writing():
+            self.db.execute(
+                "INSERT INTO test_cases (session_id, path, created_at) VALUES (?, ?, ?)",
+                [session_id, path, self.clock()],
+            )
+
+    def _forget_copies(self, ids: list[int]) -> None:
+        """Take the words of the sessions `ids` out of the sessions that are kept: what coach
+        remembered from them in a later session with the same person (`previous.X` in its
+        snapshot) and the coach turns that quoted it (see coach/forget.py). Inside the
+        delete's transaction; the words then go from the file as the deleted ones do."""
+        marks = _marks(ids)
+        deleted = self.db.execute(
+            f"SELECT subject, state FROM sessions WHERE id IN ({marks})", ids
+        ).fetchall()
+        pairs = forget.answered(_loads(state) for _, state in deleted)
+        people = sorted({key for subject, _ in deleted if (key := subject_key(subject))})
+        if not pairs or not people:
+            return
+        kept = self.db.execute(
+            f"SELECT id, state FROM sessions WHERE id NOT IN ({marks}) "
+            f"AND coach_subject(subject) IN ({_marks(people)})",
+            [*ids, *people],
+        ).fetchall()
+        for session_id, state in kept:
+            scrubbed = forget.scrub_snapshot(_loads(state), pairs)
+            if scrubbed.changed:
+                self._scrub_session(session_id, scrubbed.snapshot, scrubbed.quotes)
+
+    def _scrub_session(self, session_id: int, snapshot: Any, removed: list[str]) -> None:
+        self.db.execute(
+            "UPDATE sessions SET state = ? WHERE id = ?",
+            [json.dumps(snapshot, ensure_ascii=False), session_id],
+        )
+        turns = self.db.execute(
+            "SELECT id, text, value FROM turns WHERE session_id = ? AND speaker != 'user'",
+            [session_id],
+        ).fetchall()
+        for turn_id, text, value in turns:
+            new_text, new_value = (
+                forget.scrub_text(text, removed),
+                forget.scrub_json(value, removed),
+            )
+            if (new_text, new_value) != (text, value):
+                self.db.execute(
+                    "UPDATE turns SET text = ?, value = ? WHERE id = ?",
+                    [new_text, new_value, turn_id],
+                )
 
     def backup(self, target: Path, force: bool = False) -> None:
         """A consistent copy of the whole database in `target`, readable by this user only.
@@ -953,6 +1242,18 @@ def _session_info(row: dict[str, Any]) -> SessionInfo:
 _SESSION_FIELDS = [field.name for field in fields(SessionInfo)]
 
 
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _loads(text: str | None) -> Any:
+    """A stored snapshot; None if it cannot be read (then nothing in it is looked at)."""
+    try:
+        return json.loads(text or "null")
+    except ValueError:
+        return None
+
+
 def _json_or_none(text: str | None) -> Any:
     if text is None:
         return None
@@ -1031,6 +1332,27 @@ def _refuse_others(db: Database, path: Path) -> None:
             f"{path} is gemaakt door een nieuwere versie van coach",
             "werk coach bij (pip install --upgrade coach) om deze gesprekken te openen",
         )
+
+
+READABLE_VERSION = 2  # the oldest schema the reading commands can read without migrating
+
+
+def _refuse_too_old_to_read(db: Database, path: Path) -> None:
+    """Opened only to read, an older database cannot be brought up to date first."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version < READABLE_VERSION:
+        raise TooOldToRead(
+            f"{path} is gemaakt door een oudere versie van coach en kan alleen-lezend niet "
+            "worden bijgewerkt",
+            "open hem één keer met coach in een map waarin je mag schrijven (bijvoorbeeld "
+            "een kopie); daarna kan het ook alleen-lezend",
+        )
+
+
+def _cannot_write(exc: sqlite3.Error) -> bool:
+    """SQLite could not make or write a file it needs beside the database (the -shm)."""
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
 
 
 def _migrate(db: Database, path: Path) -> None:

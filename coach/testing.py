@@ -10,8 +10,11 @@ one of the same name (and that one's tests) as it does for `coach run`.
 from __future__ import annotations
 
 import dataclasses
+import os
+import secrets
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +24,14 @@ import coach
 from coach import catalog, regression
 from coach.coverage import coverage, report
 from coach.engine import Engine, EngineError
-from coach.errors import CoachError, DialogueError, UsageError
+from coach.errors import CoachError, DialogueError, UsageError, os_reason
 from coach.expr import Value
 from coach.lexicon_files import FOLDER as LEXICONS
 from coach.loader import load_dialogue
 from coach.memory import same_subject
 from coach.model import Dialogue, SessionInfo
 from coach.playtest import Case, CaseResult, PlayFile, plain_transcript, read_play_file, run_case
+from coach.shipped import shipped_dir
 from coach.store import Store
 from coach.visible import visible
 from coach.yamldoc import dump_yaml, parse_yaml
@@ -299,8 +303,11 @@ def from_transcript(store: Store, number: int, say: Say) -> bool:
     text = _with_case(tests, path.stem, data)
     seen = plain_transcript(regression.as_turns(regression.kept_turns(record.turns)))
     _check_replay(dialogue, text, name, seen, info)
-    tests.parent.mkdir(parents=True, exist_ok=True)
-    tests.write_text(text, encoding="utf-8")
+    with _private_files():  # the case and its golden file hold the leader's answers
+        tests.parent.mkdir(parents=True, exist_ok=True)
+        _write_private(tests, text)
+    for written in (tests, tests.parent / golden):  # `transcripts delete` names them
+        store.note_test_case(info.id, str(written.resolve()))
     say(f"Sessie {info.id} staat als case '{name}' in {catalog.display(tests)}.")
     if dialogue.content_hash != info.dialogue_hash:
         say(
@@ -313,7 +320,36 @@ def from_transcript(store: Store, number: int, say: Say) -> bool:
     case = next(
         case for case in read_play_file(tests, catalog.display(tests)).cases if case.name == name
     )
-    return play_case(dialogue, case, tests, say).passed
+    with _private_files():
+        return play_case(dialogue, case, tests, say).passed
+
+
+@contextmanager
+def _private_files() -> Iterator[None]:
+    """Files (and folders) made inside are for this user only, whatever the umask: the golden
+    file is written deep inside the play, by code that writes ordinary test files too."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text`, readable by this user only (an existing test file that was
+    readable by others is not any more: it now holds a leader's answers)."""
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.deel")
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(partial, 0o600)  # os.open's mode is filtered by the umask; chmod's is not
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CoachError(f"kan {catalog.display(path)} niet schrijven ({os_reason(exc)})") from None
 
 
 def _dialogue_file(info: SessionInfo) -> Path:
@@ -329,11 +365,14 @@ def _dialogue_file(info: SessionInfo) -> Path:
                 f"het gesprek '{info.dialogue_id}' van sessie {info.id} is niet te vinden",
                 "zet het dialoogbestand terug in ./dialogues en probeer het opnieuw",
             ) from None
-    package = Path(coach.__file__).resolve().parent
-    if path.resolve().is_relative_to(package):
+    # Installed from a wheel the shipped dialogues are inside the package; installed from a
+    # checkout (pip install -e) they are beside it. Neither is the user's to add tests to.
+    own = (Path(coach.__file__).resolve().parent, shipped_dir().resolve())
+    if any(path.resolve().is_relative_to(folder) for folder in own):
         raise CoachError(
             f"'{info.dialogue_id}' is een meegeleverd gesprek; daar kunnen geen tests bij",
-            f"kopieer {path} naar ./dialogues/ en test je eigen kopie",
+            f"kopieer {path} naar een map dialogues/ in je eigen projectmap, ga naar die "
+            "projectmap en test daar je eigen kopie",
         )
     return path
 

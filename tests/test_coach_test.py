@@ -3,7 +3,9 @@ session turned into a regression test with --from-transcript."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from conftest import REPO, Result
 from coach.coverage import coverage, parts
 from coach.loader import load_dialogue, load_dialogue_text
 from coach.playtest import UPDATE_GOLDEN, read_play_file, run_case
+from coach.shipped import shipped_dir
 from coach.store import Store
 
 Run = Callable[..., Result]
@@ -411,3 +414,53 @@ def test_the_guides_coach_test_example_is_what_coach_test_says(
     )
     assert result.out == expected
     assert result.code == 0
+
+
+def test_from_transcript_writes_the_case_and_its_golden_file_for_this_user_only(
+    run_cli: Run, folder: Path
+) -> None:
+    tests = write_tests(folder, PASSING)
+    tests.chmod(0o644)
+    previous = os.umask(0o022)  # a usual umask: new files readable by everyone
+    try:
+        run_cli("run", "dialogues/klein.yaml", input="\n".join(ANSWERS) + "\n")
+        result = run_cli("test", "--from-transcript", "1")
+    finally:
+        os.umask(previous)
+    assert result.code == 0, result.out + result.err
+    golden = folder / "dialogues" / "tests" / "golden" / "klein-sessie-1.txt"
+    assert ANSWERS[2] in golden.read_text("utf-8")
+    for path in (tests, golden):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert not list(tests.parent.glob(".*.deel"))
+
+
+def test_from_transcript_never_writes_into_the_shipped_dialogues(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # outside any project: no ./dialogues
+    shipped = shipped_dir()
+    before = sorted((p, p.stat().st_mtime_ns) for p in shipped.rglob("*"))
+    run_cli("run", "buiv", "--met", "Sam", input="Ze zei dat het rooster niet klopte.\n")
+    result = run_cli("test", "--from-transcript", "1")
+    assert result.code == 1
+    assert "'buiv' is een meegeleverd gesprek; daar kunnen geen tests bij" in result.err
+    assert "kopieer " in result.err and "dialogues/ in je eigen projectmap" in result.err
+    assert sorted((p, p.stat().st_mtime_ns) for p in shipped.rglob("*")) == before
+
+
+def test_deleting_a_session_says_that_the_test_made_from_it_keeps_its_words(
+    run_cli: Run, folder: Path
+) -> None:
+    run_cli("run", "dialogues/klein.yaml", input="\n".join(ANSWERS) + "\n")
+    assert run_cli("test", "--from-transcript", "1").code == 0
+    result = run_cli("transcripts", "delete", "1", "--ja")
+    assert result.code == 0, result.err
+    tests = folder / "dialogues" / "tests"
+    assert "Je maakte hiervan een test met coach test --from-transcript." in result.out
+    assert f"  {(tests / 'klein.yaml').resolve()}\n" in result.out
+    assert f"  {(tests / 'golden' / 'klein-sessie-1.txt').resolve()}\n" in result.out
+    assert ANSWERS[2] in (tests / "klein.yaml").read_text("utf-8")  # coach leaves it alone
+    run_cli("run", "dialogues/klein.yaml", input="\n".join(ANSWERS) + "\n")
+    other = run_cli("transcripts", "delete", "2", "--ja")
+    assert other.code == 0 and "coach test" not in other.out  # no test was made of this one

@@ -15,7 +15,7 @@ from coach.errors import StoreError
 from coach.lexicon import make_lexicon
 from coach.model import Dialogue, Safety, SafetyRule
 from coach.steps import CardLine, Prompt, Step
-from coach.store import Store
+from coach.store import SessionGone, Store
 
 
 class FakeInterface:
@@ -279,3 +279,105 @@ def test_a_resumed_session_first_asks_how_it_goes_and_keeps_the_draft_for_the_qu
     turns = store.transcript(session_id).turns
     moments = [t.value["moment"] for t in turns if t.kind == "checkin" and t.speaker == "coach"]
     assert moments == ["hervat", "hervat", "einde"]  # every check-in is kept
+
+
+class Killed(BaseException):
+    """A kill -9: nothing in coach gets to run after it."""
+
+
+def test_an_answer_taken_back_with_terug_survives_a_kill_before_the_new_one(
+    begin: Begin, coach_home: Path, mini: Dialogue
+) -> None:
+    conversation, _ = begin(["Paul", "arrogant", "/terug", Killed])
+    with pytest.raises(Killed):
+        conversation.run()
+    fresh = Store.open(coach_home)  # what a new process finds on disk
+    try:
+        number = fresh.sessions()[0].id
+        assert fresh.draft(number) == "arrogant"
+        interface = FakeInterface(fresh, ["/pauze"])
+        Conversation.resume(mini, fresh, interface, number).run()
+        assert interface.defaults[0] == "arrogant"
+    finally:
+        fresh.close()
+
+
+class DeletingFirst(FakeInterface):
+    """Answers from a list; before the answer at `when`, another window deletes session 1."""
+
+    def __init__(self, store: Store, answers: list[str | type[BaseException]], when: int) -> None:
+        super().__init__(store, answers)
+        self.when = when
+        self.reads = 0
+
+    def read(self, prompt: Prompt, progress: Progress, default: str = "", warning: str = "") -> str:
+        self.reads += 1
+        if self.reads == self.when:
+            other = Store.open(self.store.path.parent)
+            try:
+                other.delete_sessions([1])
+            finally:
+                other.close()
+        return super().read(prompt, progress, default, warning)
+
+
+def test_a_window_open_while_an_earlier_session_is_deleted_never_writes_its_words_back(
+    coach_home: Path,
+) -> None:
+    """Session 2 remembered session 1's plan when it started; session 1 is deleted while
+    session 2 is still open. Its next answers are saved without the plan."""
+    from reliability.store_harness import VOORLEVEN, Canary, buiv_answers
+
+    from coach.catalog import load
+
+    buiv, _ = load("buiv")
+    plan = Canary.new()
+    store = Store.open(coach_home)
+    try:
+        first = buiv_answers("Paul", plan, where=VOORLEVEN).splitlines()
+        Conversation.begin(buiv, store, FakeInterface(store, [*first])).run()
+        again = buiv_answers("Paul", Canary.new(), again=True).splitlines()[1:5]
+        ui = DeletingFirst(store, [*again], when=3)
+        Conversation.begin(buiv, store, ui, subject="Paul").run()
+    finally:
+        store.close()
+    assert plan.text in "\n".join(ui.shown)  # quoted before the delete: how did it go?
+    assert ui.reads == 5  # the delete came in the middle of the session
+    for path in coach_home.rglob("*"):
+        assert plan.tail not in path.read_bytes(), path
+
+
+class DeletingOwn(FakeInterface):
+    """Before the second answer, another window deletes this session and starts another."""
+
+    def __init__(self, store: Store, answers: list[str | type[BaseException]], mini: Dialogue):
+        super().__init__(store, answers)
+        self.mini = mini
+        self.reads = 0
+
+    def read(self, prompt: Prompt, progress: Progress, default: str = "", warning: str = "") -> str:
+        self.reads += 1
+        if self.reads == 2:
+            other = Store.open(self.store.path.parent)
+            try:
+                other.delete_sessions([1])
+                Conversation.begin(self.mini, other, FakeInterface(other, ["Marie"])).run()
+            finally:
+                other.close()
+        return super().read(prompt, progress, default, warning)
+
+
+def test_a_window_whose_session_was_deleted_stops_and_saves_nothing_elsewhere(
+    store: Store, mini: Dialogue
+) -> None:
+    ui = DeletingOwn(store, ["Paul", "Hij zei dat ons plan niet deugt."], mini)
+    conversation = Conversation.begin(mini, store, ui)
+    with pytest.raises(SessionGone) as stopped:
+        conversation.run()
+    assert "sessie 1 bestaat niet meer" in stopped.value.format()
+    assert "Er is niets bewaard, ook niet in een ander gesprek" in stopped.value.format()
+    assert ui.notices[-1][0] == "error" and "Hij zei dat" in ui.notices[-1][1]  # to copy
+    [marie] = store.sessions()
+    assert marie.id == 2 and marie.subject == "Marie"
+    texts = [turn.text for turn in store.transcript(2).turns]
+    assert "Paul" not in texts and "Hij zei dat ons plan niet deugt." not in texts

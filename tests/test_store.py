@@ -13,7 +13,7 @@ from coach.engine import Engine
 from coach.errors import StoreError, UsageError
 from coach.model import Dialogue
 from coach.steps import Advance
-from coach.store import SCHEMA_VERSION, Store
+from coach.store import SCHEMA_VERSION, SessionGone, Store
 
 
 def open_store(home: Path) -> Store:
@@ -165,3 +165,90 @@ def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="geen map"):
         open_store(blocker)
+
+
+# -- session numbers are never given twice ---------------------------------------------------
+
+
+def test_the_number_of_a_deleted_session_is_never_given_again(
+    coach_home: Path, mini: Dialogue
+) -> None:
+    store = open_store(coach_home)
+    try:
+        first, _ = new_session(store, mini)
+        second, _ = new_session(store, mini)
+        store.delete_sessions([second])  # the highest: its number would be free again
+        third, _ = new_session(store, mini)
+        store.delete_sessions([first, third])  # as purge does: everything there was
+        fourth, _ = new_session(store, mini)
+    finally:
+        store.close()
+    assert (first, second, third, fourth) == (1, 2, 3, 4)
+    reopened = open_store(coach_home)
+    try:
+        assert new_session(reopened, mini)[0] == 5
+        assert reopened.free_session_id(2) == 6  # an import never takes a deleted number
+        assert reopened.free_session_id(9) == 9  # one never given here is kept
+    finally:
+        reopened.close()
+
+
+def test_a_backup_put_back_never_gives_a_number_again(coach_home: Path, mini: Dialogue) -> None:
+    store = open_store(coach_home)
+    try:
+        new_session(store, mini)
+        store.backup(coach_home.parent / "backup.db")
+        assert new_session(store, mini)[0] == 2
+    finally:
+        store.close()
+    for name in ("coach.db", "coach.db-wal", "coach.db-shm"):
+        (coach_home / name).unlink(missing_ok=True)
+    (coach_home.parent / "backup.db").rename(coach_home / "coach.db")  # as docs/privacy.md says
+    restored = open_store(coach_home)
+    try:
+        assert [info.id for info in restored.sessions()] == [1]
+        assert restored.free_session_id(2) == 3  # session 2 may exist in an export
+        assert new_session(restored, mini)[0] == 3
+    finally:
+        restored.close()
+
+
+def test_a_window_whose_session_was_deleted_saves_nothing_anywhere(
+    coach_home: Path, mini: Dialogue
+) -> None:
+    window = open_store(coach_home)
+    other = open_store(coach_home)
+    try:
+        session_id, engine = new_session(window, mini)
+        result = engine.answer("Paul")
+        assert isinstance(result, Advance)
+        other.delete_sessions([session_id])
+        replaced, _ = new_session(other, mini)  # another person's session, a new number
+        before = other.transcript(replaced)
+        for write in (
+            lambda: window.save(session_id, result.turns, engine.snapshot(), subject="Paul"),
+            lambda: window.rewind(session_id, 1, engine.snapshot(), "Paul"),
+            lambda: window.set_status(session_id, "paused", draft="Paul"),
+        ):
+            with pytest.raises(SessionGone, match=f"sessie {session_id} bestaat niet meer"):
+                write()
+        assert other.transcript(replaced) == before
+        rows = other.db.execute("SELECT count(*) FROM turns WHERE text = 'Paul'").fetchone()
+        assert rows[0] == 0
+    finally:
+        window.close()
+        other.close()
+
+
+def test_a_write_checks_the_uuid_of_the_session_it_opened(coach_home: Path, mini: Dialogue) -> None:
+    """Should a number ever be given again (a database edited by hand), a window never
+    writes into the new session: it checks the uuid and the rows it changed."""
+    window = open_store(coach_home)
+    try:
+        session_id, _ = new_session(window, mini)
+        window.db.execute("UPDATE sessions SET uuid = 'een-ander' WHERE id = ?", [session_id])
+        with pytest.raises(SessionGone):
+            window.set_status(session_id, "paused")
+        assert window.session(session_id).status == "active"
+    finally:
+        window.close()

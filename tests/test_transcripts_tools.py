@@ -634,15 +634,15 @@ def test_an_imported_session_whose_number_is_taken_gets_the_next_one(
     path.write_text(export_of(run_cli), encoding="utf-8")
     assert run_cli("transcripts", "delete", "1", "--ja").code == 0
     for _ in range(2):
-        assert run_cli("run", "buiv", "--met", "Marie", input="").code == 0  # sessions 1, 2
+        assert run_cli("run", "buiv", "--met", "Marie", input="").code == 0  # sessions 2, 3
     result = run_cli("transcripts", "import", str(path))
     assert result.code == 0, result.err
     assert (
-        "ingelezen als sessie 3" in result.out and "Nummer 1 was hier al in gebruik." in result.out
+        "ingelezen als sessie 4" in result.out and "Nummer 1 was hier al in gebruik." in result.out
     )
-    data = json.loads(export_of(run_cli, 3))
+    data = json.loads(export_of(run_cli, 4))
     original = json.loads(path.read_text("utf-8"))
-    assert data["session"]["id"] == 3
+    assert data["session"]["id"] == 4
     data["session"]["id"] = 1
     assert data == original
 

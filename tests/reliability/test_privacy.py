@@ -378,6 +378,36 @@ def test_deleting_everything_about_a_person_removes_what_coach_remembers(
     assert "Vorige keer" in kept.out and other.text in kept.out  # only Joëlle was forgotten
 
 
+def test_deleting_a_session_takes_its_words_out_of_later_sessions_too(
+    coach_home: Path, run_cli: Run, tmp_path: Path
+) -> None:
+    """The next session with the same person remembers the plan of the first (its snapshot
+    keeps it as previous.voorleven) and quotes it in a coach turn: both copies go with the
+    session they came from, replaced by a neutral marker."""
+    first, second, other = Canary.new(), Canary.new(), Canary.new()
+    runs = [("Paul", first, False), ("paul", second, True), ("Marie", other, False)]
+    for person, canary, again in runs:
+        answers = buiv_answers(person, canary, where=VOORLEVEN, again=again)
+        assert run_cli("run", "buiv", input=answers).code == 0
+    assert first.text in run_cli("transcripts", "show", "2").out  # quoted: "Vorige keer …"
+    cache = tmp_path / "coach-cache"
+    with another_window(coach_home):
+        result = run_cli("transcripts", "delete", "1", "--ja")
+        assert result.code == 0, result.err
+        assert files_holding(coach_home, first.tail) == files_holding(cache, first.tail) == []
+        assert traces(coach_home, second.tail) == traces(coach_home, other.tail) == ["coach.db"]
+    assert files_holding(coach_home, first.tail) == files_holding(cache, first.tail) == []
+    shown = run_cli("transcripts", "show", "2").out
+    assert "Vorige keer" in shown and "[verwijderd]" in shown and first.text not in shown
+    assert second.text in shown  # what was typed in session 2 itself stays
+    assert "Sessie 2" in run_cli("transcripts", "search", second.text).out
+    assert "Niets gevonden" in run_cli("transcripts", "search", first.text).out
+    nothing_left = run_cli("run", "buiv", input="Paul\n")  # remembers session 2 now
+    assert first.text not in nothing_left.out and second.text in nothing_left.out
+    integrity = "INSERT INTO turns_fts (turns_fts, rank) VALUES ('integrity-check', 1)"
+    query(coach_home, integrity)  # raises if the index and the answers disagree
+
+
 def test_deleting_someone_without_sessions_says_so_and_removes_nothing(
     coach_home: Path, run_cli: Run
 ) -> None:

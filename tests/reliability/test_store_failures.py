@@ -177,7 +177,7 @@ def powerless() -> list[str]:
     return prefix
 
 
-@pytest.mark.parametrize("command", ["run", "resume", "list", "delete"])
+@pytest.mark.parametrize("command", ["run", "resume", "delete"])
 def test_a_read_only_folder_is_refused_clearly(
     saved: Path, canary: Canary, powerless: list[str], tmp_path: Path, command: str
 ) -> None:
@@ -190,6 +190,75 @@ def test_a_read_only_folder_is_refused_clearly(
     finally:
         home.chmod(0o700)
     assert_refused(done.returncode, done.stdout, done.stderr, "niet openen om te schrijven", canary)
+    assert digest(saved) == before
+
+
+READING = {
+    "list": (["transcripts", "list"], "Paul"),
+    "show": (["transcripts", "show", "1"], "Beleven"),
+    "search": (["transcripts", "search", "CANARY"], "Sessie 1"),
+    "export": (["transcripts", "export", "1", "--format", "json"], '"uuid"'),
+    "review": (["review", "1"], "Review van sessie 1"),
+}
+
+
+@pytest.mark.parametrize("as_backup", [False, True], ids=["coach.db", "backup"])
+@pytest.mark.parametrize("command", list(READING))
+def test_reading_commands_work_in_a_read_only_folder(
+    saved: Path,
+    run_cli: Run,
+    canary: Canary,
+    powerless: list[str],
+    tmp_path: Path,
+    command: str,
+    as_backup: bool,
+) -> None:
+    """What docs/privacy.md recommends: look at a back-up on a read-only stick or mount with
+    --home. The database as coach leaves it (WAL mode, no -shm beside it) and a back-up
+    (one file) both open without writing a byte, and nothing is made beside them."""
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    if as_backup:
+        assert run_cli("transcripts", "backup", str(folder / "coach.db")).code == 0
+    else:
+        shutil.copyfile(saved, folder / "coach.db")  # coach closed: no -wal, no -shm
+    (folder / "coach.db").chmod(0o400)
+    before = digest(folder / "coach.db")
+    args, expected = READING[command]
+    args = [canary.text if arg == "CANARY" else arg for arg in args]
+    folder.chmod(0o500)
+    try:
+        done = run_child(["--home", str(folder), *args], folder, wrapper=powerless)
+    finally:
+        folder.chmod(0o700)
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout, done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert digest(folder / "coach.db") == before
+    assert sorted(path.name for path in folder.iterdir()) == ["coach.db"]
+    if command == "review":
+        assert "de beoordeling is niet bewaard" in done.stderr
+
+
+def test_review_never_writes_to_a_database_it_found_damaged(
+    saved: Path, run_cli: Run, canary: Canary
+) -> None:
+    """A broken page the transcript does not need: the review is shown all the same, kept
+    nowhere, and the file is left byte for byte."""
+    [(root, size)] = query(
+        saved.parent,
+        "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master "
+        "WHERE name = 'test_cases'",
+    )
+    data = bytearray(saved.read_bytes())
+    data[(int(root) - 1) * int(size)] = 0x42  # not a b-tree page type
+    saved.write_bytes(bytes(data))
+    before = digest(saved)
+    result = run_cli("review", "1")
+    assert result.code == 0, result.err
+    assert "Review van sessie 1" in result.out
+    assert "Let op: de beoordeling is niet bewaard" in result.err and "beschadigd" in result.err
+    assert "Traceback" not in result.out + result.err
     assert digest(saved) == before
 
 
