@@ -102,7 +102,7 @@ class Lexicon:
 
     @cached_property
     def _typo_index(self) -> dict[str, list[Entry]]:
-        """Anchor words of seven letters or more, and every string one deletion away."""
+        """Anchor words of eight letters or more, and every string one deletion away."""
         index: dict[str, list[Entry]] = {}
         for entry in self.entries:
             for word in entry.pattern.anchor.words:

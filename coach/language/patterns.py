@@ -70,12 +70,13 @@ class Word:
         return None
 
 
-TYPO_LENGTH = 7  # words this long or longer also match with one letter wrong
+TYPO_LENGTH = 8  # words this long or longer also match with one letter wrong
 
 
 def one_typo(written: str, word: str) -> bool:
     """`zelfmoort` for `zelfmoord`, `gesneeden` for `gesneden`, `panniekaanval`: one letter
-    added, left out, changed, or two letters swapped, in a word of seven letters or more."""
+    added, left out, changed, or two letters swapped, in a word of eight letters or more
+    (shorter words too often are another real word: `overleg`, `overweg`)."""
     if len(word) < TYPO_LENGTH or abs(len(written) - len(word)) > 1 or written == word:
         return False
     if written[0] != word[0]:  # people rarely mistype the first letter
