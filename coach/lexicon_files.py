@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +141,7 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
             f"noem het bestand {data['id']}{SUFFIX}, of verander de id",
             code="LEXICON_ID",
         )
+    classes = _classes(data.get("classes"))
     raw_words = data.get("words")
     groups = raw_words.items() if isinstance(raw_words, dict) else [("", raw_words)]
     entries = []
@@ -152,6 +154,7 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
             if not isinstance(item, str | dict):
                 continue
             try:
+                item = _expand(item, classes)
                 entry = make_entry(item, str(group), stems=data.get("stems") is not False)
             except EntryError as exc:
                 issue(path, str(exc), ENTRY_HINT, "BAD_ENTRY")
@@ -173,6 +176,7 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
         if not isinstance(item, str | dict):
             continue
         try:
+            item = _expand(item, classes)
             exceptions.append(make_entry(item, stems=data.get("stems") is not False).pattern)
         except EntryError as exc:
             issue(("except", index), str(exc), ENTRY_HINT, "BAD_ENTRY")
@@ -189,6 +193,42 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
     )
     issues += _example_issues(document, data, lexicon)
     return LexiconResult(lexicon, issues)
+
+
+_CLASS = re.compile(r"<([a-z][a-z0-9-]*)>")
+
+
+def _classes(raw: Any) -> dict[str, str]:
+    """`classes: {einde: [dood, sterven, niet meer leven]}` → `<einde>` stands for
+    `(dood|sterven|niet meer leven)` in the entries of this list."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(name): "(" + "|".join(str(member) for member in members) + ")"
+        for name, members in raw.items()
+        if isinstance(members, list) and members
+    }
+
+
+def _expand(item: Any, classes: dict[str, str]) -> Any:
+    def one(text: str) -> str:
+        def replace(found: re.Match[str]) -> str:
+            if found.group(1) not in classes:
+                raise EntryError(f"'<{found.group(1)}>' is geen klasse van deze lijst (classes:)")
+            return classes[found.group(1)]
+
+        return _CLASS.sub(replace, text)
+
+    if isinstance(item, str):
+        return one(item)
+    if isinstance(item, dict):
+        expanded = dict(item)
+        if isinstance(item.get("pattern"), str):
+            expanded["pattern"] = one(item["pattern"])
+        if isinstance(item.get("all"), list):
+            expanded["all"] = [one(str(row)) for row in item["all"]]
+        return expanded
+    return item
 
 
 def _example_issues(document: YamlDocument, data: dict[str, Any], lexicon: Lexicon) -> list[Issue]:
