@@ -84,7 +84,7 @@ def explain_command(
         )
         names = {"answer": sentence, node_id: sentence}
         first = True
-        for probe in node.probes:
+        for _, probe in node.probe_order():
             holds = expr.holds(probe.when.expr, expr.Scope(names.get, dialogue.lexicons))
             mark = "→ gesteld" if holds and first else ("gaat ook af" if holds else "gaat niet af")
             first = first and not holds

@@ -85,6 +85,8 @@ def parts(dialogue: Dialogue) -> list[Part]:
                 found.append(Part("rule", node.id, len(node.rules), node.loc, text))
         elif isinstance(node, Ask):
             for index, probe in enumerate(node.probes):
+                if probe.builtin:  # coach's own, the same everywhere: tested once, in coach
+                    continue
                 text = f"vervolgvraag {index + 1} van '{node.id}': when {_short(probe.when.source)}"
                 found.append(Part("probe", node.id, index, probe.loc, text))
     return found

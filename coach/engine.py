@@ -810,7 +810,7 @@ class Engine:
         if len(probing.fired) >= node.max_probes:
             return False
         answer = self.state.frame.answers.get(node.into)
-        for index, probe in enumerate(node.probes):
+        for index, probe in node.probe_order():
             if index in probing.fired:
                 continue
             scope = self._scope({"answer": answer})

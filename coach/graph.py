@@ -163,12 +163,15 @@ def _node_lines(node: Node, unreachable: bool) -> tuple[str, ...]:
 
 def _probe_lines(node: Node) -> tuple[str, ...]:
     """The follow-up questions of a question, as the conditions that ask them."""
-    if not isinstance(node, Ask) or not (node.probes or node.limits.min_words):
+    if not isinstance(node, Ask):
         return ()
-    count = len(node.probes)
+    authored = [probe for probe in node.probes if not probe.builtin]
+    if not (authored or node.limits.min_words):
+        return ()
+    count = len(authored)
     head = f"↻ {count} vervolgvra{'ag' if count == 1 else 'gen'}"
     lines = [f"{head}, hoogstens {node.max_probes}" if count > 1 else head]
-    for probe in node.probes:
+    for probe in authored:
         suffix = " (vervangt)" if probe.replace else ""
         wrapped = _wrap(_excerpt(probe.when.source, CONDITION) + suffix, WRAP)
         lines += [f"• {wrapped[0]}", *(f"{INDENT}{rest}" for rest in wrapped[1:])]

@@ -362,6 +362,23 @@ class _Builder:
         return End(text=_need(text), title=title, summary=self._summary(raw, path), **common)
 
     def _probes(self, raw: dict[str, Any], path: JsonPath) -> tuple[Probe, ...]:
+        probes = self._authored_probes(raw, path)
+        if not probes:
+            return ()
+        loc = self._loc((*path, "probes"))
+        # When no rule of the author fires, a careful coach still does not move on after
+        # `weet ik niet` or an answer in English.
+        for probe_id, source, text in BUILTIN_PROBES:
+            if all(probe.id != probe_id for probe in probes):
+                when = Condition(source, parse_condition(source), loc)
+                phrase = Phrase(parse_template(text), loc)
+                early = probe_id == "engels"  # before the author's rules read it as Dutch
+                probes.append(
+                    Probe(when, phrase, loc, replace=True, id=probe_id, builtin=True, early=early)
+                )
+        return tuple(probes)
+
+    def _authored_probes(self, raw: dict[str, Any], path: JsonPath) -> list[Probe]:
         probes: list[Probe] = []
         for index, item in enumerate(_list(raw.get("probes"))):
             where = (*path, "probes", index)
@@ -391,7 +408,7 @@ class _Builder:
                     quiet=_examples(item, "quiet"),
                 )
             )
-        return tuple(probes)
+        return probes
 
     def _options(self, raw: dict[str, Any], path: JsonPath) -> tuple[Option, ...]:
         options = []
@@ -566,6 +583,23 @@ def _yaml_issues(issues: list[Issue]) -> list[Issue]:
             )
         renamed.append(issue)
     return renamed
+
+
+# Follow-ups coach adds after the author's own, to every question that has follow-ups.
+BUILTIN_PROBES = (
+    (
+        "geen-antwoord",
+        "nonanswer(answer)",
+        "Schrijf gerust iets kleins, ook als het ergens anders al staat: wat komt er bij deze "
+        "vraag als eerste bij je op?",
+    ),
+    (
+        "engels",
+        "language(answer) == 'en'",
+        "Je antwoord lijkt Engels, en dat mag. Lukt het ook in het Nederlands? Dan kan ik er "
+        "beter op ingaan.",
+    ),
+)
 
 
 class _Skip(Exception):

@@ -86,6 +86,8 @@ class Probe:
     loc: Location
     replace: bool = False  # the answer to this follow-up replaces the answer so far
     id: str = ""  # unique within its question; "1", "2", ... when the author gave none
+    builtin: bool = False  # added by coach to every question with follow-ups (loader)
+    early: bool = False  # tried before the author's own (an answer in English)
     fires: tuple[str, ...] = ()  # example answers on which the rule must fire (validate)
     quiet: tuple[str, ...] = ()  # example answers on which it must not
 
@@ -149,6 +151,11 @@ class Ask(NodeBase):
     probes: tuple[Probe, ...] = ()
     max_probes: int = 2
     limits: Limits = Limits()
+
+    def probe_order(self) -> list[tuple[int, Probe]]:
+        """The follow-ups in the order they are tried, with their index in `probes` (which
+        snapshots keep): `early` ones first, then as written."""
+        return sorted(enumerate(self.probes), key=lambda pair: not pair[1].early)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,9 +19,11 @@ _NON_ANSWER = re.compile(
       | (?:geen|gn)\s(?:flauw\s)?(?:idee|idee\w*|flauw\sidee)
       | (?:zie|zie\sje|zie\shet)\s
           (?:boven|hierboven|eerder|vorige|vorig|mijn\s\w+\s?\w*|antwoord\s\w+)
-      | (?:dat\s|dit\s|het\s)?(?:staat|stond|schreef\sik)\s
-          (?:er|hier|hierboven|boven)?\s?(?:al|toch\sal|net\sal|al\sboven)
-      | (?:dat|dit)\sheb\sik\s(?:al|net|toch\sal)\s(?:gezegd|geschreven|verteld)
+      | (?:dat\s|dit\s|het\s)?(?:staat|stond|schreef\sik)\s(?:er|hier|het|dat)?\s?
+          (?:(?:toch|net|ook|al|eigenlijk|gewoon)\s)*(?:al|boven|hierboven)
+          (?:\s(?:boven|hierboven|hier|daar|genoemd|beschreven))?
+      | (?:dat|dit)\sheb\sik\s(?:(?:toch|net|al|eigenlijk|hierboven|boven)\s)*(?:al\s)?
+          (?:gezegd|geschreven|verteld|beantwoord)(?:\s(?:hierboven|boven))?
       | zelfde(?:\s\w+){0,3} | hetzelfde(?:\s\w+){0,3} | idem(?:\s\w+)? | ditto
       | (?:nvt|n\sv\st|niet\svan\stoepassing|geen\santwoord|pass|skip|overslaan|volgende)
       | weet\sniet | geen\scommentaar | no\scomment

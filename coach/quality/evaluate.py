@@ -162,7 +162,7 @@ def _names(item: FollowupItem) -> dict[str, Value]:
 
 
 def _first_probe(node: Ask, dialogue: Dialogue, names: dict[str, Value]) -> str:
-    for probe in node.probes:
+    for _, probe in node.probe_order():
         if expr.holds(probe.when.expr, Scope(names.get, dialogue.lexicons)):
             return probe.id
     return NONE
