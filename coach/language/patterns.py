@@ -107,6 +107,9 @@ def _particle(analysis: Analysis, index: int, particle: str) -> int | None:
             return later.index
     if index >= 2 and tokens[index - 1].folded == "te" and tokens[index - 2].folded == particle:
         return index - 2
+    for earlier in (index - 1, index - 2):  # `dat ik mezelf iets aan zou doen`
+        if earlier >= 0 and tokens[earlier].clause == clause and tokens[earlier].folded == particle:
+            return earlier
     return None
 
 
