@@ -119,10 +119,10 @@ def test_a_hostile_answer_is_stored_exactly_and_shown_visibly_everywhere(
     # Met wie: the answer (it becomes the subject: in questions, card, list); then an answer
     # that calls the safety net with the hostile text in it; then go on to the closing card
     # (after "how are you doing now?").
-    session = run_cli("run", str(echo), input=f"{answer}\nik kan niet meer {answer}\n1\n1\n")
+    session = run_cli("run", str(echo), input=f"{answer}\nik kan niet meer. {answer}\n1\n1\n")
     assert session.code == 0, session
     turns, subjects = stored(coach_home)
-    assert turns == [answer.encode(), f"ik kan niet meer {answer}".encode(), b"1", b"1"]
+    assert turns == [answer.encode(), f"ik kan niet meer. {answer}".encode(), b"1", b"1"]
     assert subjects == [answer.encode()]
 
     no_raw(session.out + session.err, "the conversation")
@@ -147,7 +147,7 @@ def test_a_hostile_answer_is_stored_exactly_and_shown_visibly_everywhere(
     exported = run_cli("transcripts", "export", "1", "--format", "json")
     no_raw(exported.out, "the JSON export")
     said = [t["text"] for t in json.loads(exported.out)["turns"] if t["speaker"] == "user"]
-    assert said == [answer, f"ik kan niet meer {answer}", "1", "1"]
+    assert said == [answer, f"ik kan niet meer. {answer}", "1", "1"]
     assert json.loads(exported.out)["session"]["subject"] == answer
 
 
