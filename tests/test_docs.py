@@ -216,5 +216,8 @@ def test_the_guides_pattern_example_is_a_lexicon_whose_examples_hold(tmp_path: P
     result = inspect_lexicon(path)
     assert result.issues == [] and result.lexicon is not None
     assert hits(result.lexicon, "We kijken er over zes weken op terug.")
-    path.write_text(example.replace("    - \"De vergaderstress loopt op.\"\n", "    - \"Niets hier.\"\n"), encoding="utf-8")
+    path.write_text(
+        example.replace('    - "De vergaderstress loopt op."\n', '    - "Niets hier."\n'),
+        encoding="utf-8",
+    )
     assert [issue.code for issue in inspect_lexicon(path).issues] == ["EXAMPLE"]

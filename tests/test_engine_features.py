@@ -450,14 +450,16 @@ def test_a_crisis_signal_shows_the_crisis_text() -> None:
     assert isinstance(say, Say) and say.style == "safety"
     assert "0800-0113" in say.text and "112" in say.text
     assert isinstance(engine.prompt, Choose)
-    assert advance.turns[1].value == {"level": "crisis", "match": "ik wil er niet meer zijn"}
+    assert advance.turns[1].value["level"] == "crisis"
+    assert "wil er niet meer zijn" in advance.turns[1].value["match"]
 
 
 def test_a_crisis_signal_is_shown_after_a_worry_was() -> None:
     engine, _ = held()
     accepted(engine.answer("1"))
     advance = accepted(engine.answer("Ik wil er niet meer zijn."))
-    assert advance.turns[-1].value == {"level": "crisis", "match": "Ik wil er niet meer zijn"}
+    assert advance.turns[-1].value["level"] == "crisis"
+    assert "wil er niet meer zijn" in advance.turns[-1].value["match"]
 
 
 def test_a_held_conversation_resumes_at_the_choice_with_its_message() -> None:

@@ -175,13 +175,16 @@ def test_multi_line_answers_and_hostile_text(terminals: list[Terminal], coach_ho
     screen = term.wait_for("Een zin of twee")
     assert "met [bold]P[/bold] ␛[2J {ander} over" in screen
     assert "Je bereidt een gesprek voor" in screen  # the screen was not cleared
-    term.child.send("regel een")
+    term.child.send("regel een over het rooster")
     term.child.send("\x1b\r")  # Alt+Enter
-    term.answer("regel twee")
+    term.answer("regel twee over de sectie")
     term.wait_for("hoe beleefde jij")
     term.child.sendcontrol("d")
     assert term.exit_status() == 0
-    assert user_answers(coach_home) == [hostile, "regel een\nregel twee"]
+    assert user_answers(coach_home) == [
+        hostile,
+        "regel een over het rooster\nregel twee over de sectie",
+    ]
     assert b"\x1b[2J" not in term.raw.split(b"Een zin of twee")[-1]
 
 

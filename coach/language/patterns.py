@@ -71,6 +71,7 @@ class Word:
 
 
 TYPO_LENGTH = 8  # words this long or longer also match with one letter wrong
+SOUND_ALIKE = ({"d", "t"}, {"s", "z"}, {"f", "v"}, {"c", "k"}, {"g", "ch"}, {"y", "i"}, {"e", "i"})
 
 
 def one_typo(written: str, word: str) -> bool:
@@ -83,8 +84,8 @@ def one_typo(written: str, word: str) -> bool:
         return False
     if len(written) == len(word):
         diff = [i for i, (a, b) in enumerate(zip(written, word, strict=True)) if a != b]
-        if len(diff) == 1:
-            return True
+        if len(diff) == 1:  # only letters that sound alike: `zelfmoort`, not `irrigatie`
+            return {written[diff[0]], word[diff[0]]} in SOUND_ALIKE
         first, *rest = diff
         return (
             rest == [first + 1]

@@ -1,0 +1,128 @@
+"""What a careful coach notices in a leader's Dutch, through the shipped word lists and rules:
+the safety net, negation, word forms, whose words, and everyday ways of saying a good answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach import catalog, expr, safety
+from coach.lexicon import hits
+from coach.lexicon_files import find_lexicon, lexicon_dirs, load_lexicon
+from coach.model import Ask, Dialogue
+
+NET = catalog.load("buiv")[0].safety
+
+
+def lexicon(name: str):  # type: ignore[no-untyped-def]
+    path = find_lexicon(name, lexicon_dirs(None))
+    assert path is not None
+    return load_lexicon(path)
+
+
+def first_probe(dialogue: Dialogue, node_id: str, answer: str) -> str:
+    [node] = [node for node in dialogue.nodes if node.id == node_id]
+    assert isinstance(node, Ask)
+    names = {"answer": answer, node.into: answer}
+    for _, probe in node.probe_order():
+        if expr.holds(probe.when.expr, expr.Scope(names.get, dialogue.lexicons)):
+            return probe.id
+    return "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eerlijk gezegd wil ik er soms niet meer zijn.",
+        "Ik kan echt niet meer.",
+        "ik zie geen uitweg meer",
+        "iedereen is beter af zonder mij",
+    ],
+)
+def test_signs_of_distress_open_the_safety_net(text: str) -> None:
+    assert safety.signal(NET, text, ()) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik kan niet meer wachten tot de vakantie.",
+        "ik kan niet meer tegen dat gezeur",
+        "Vorig jaar is een collega uitgevallen met een burn-out; ze is nu weer helemaal terug.",
+        "Hij zei 'ik ga dood van de hitte' en iedereen lachte.",
+    ],
+)
+def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
+    assert safety.signal(NET, text, ()) is None
+
+
+def test_worry_about_someone_else_is_its_own_level() -> None:
+    found = safety.signal(NET, "Een leerling vertelde me dat haar vader haar slaat.", ())
+    assert found is not None and found[0] == "ander"
+
+
+def test_a_negation_reaches_over_a_list() -> None:
+    assert (
+        hits(lexicon("emoties"), "Ik was eigenlijk niet boos of geïrriteerd, het deed me weinig")
+        == []
+    )
+    assert [h.text for h in hits(lexicon("emoties"), "niet boos, maar wel teleurgesteld")] == [
+        "teleurgesteld"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "text"),
+    [
+        ("irritatie", "ik was echt geïrriteerd"),
+        ("vinden", "dat vond ik lastig"),
+        ("vinden", "ik vind het lastig"),
+        ("zeggen", "hij zei dat het klopte"),
+        ("zeggen", "zij zegt dat het klopt"),
+        ("zeggen", "dat heb ik al gezegd"),
+        ("belangrijk", "dat vindt ze belangrijker"),
+        ("terugkijken", "daarna kijken we er samen op terug"),
+        ("druk", "de werkdruk is hoog"),
+    ],
+)
+def test_a_word_finds_its_forms(entry: str, text: str) -> None:
+    from coach.lexicon import make_lexicon
+
+    assert hits(make_lexicon("x", "X", [(entry, "")]), text)
+
+
+def test_a_quotation_is_not_the_leaders_own_words() -> None:
+    from coach.lexicon import findings, make_lexicon
+
+    own = make_lexicon("ik", "Ik", [("ik", "")], who="self")
+    quoted = "hij zei 'ik ben hier de enige die resultaten haalt'"
+    assert [f.not_own for f in findings(own, quoted)] == ["woorden van een ander"]
+    assert hits(own, "ik zei dat ik het anders zag")
+
+
+@pytest.mark.parametrize(
+    ("dialogue", "node", "answer"),
+    [
+        ("buiv", "inleven", "Voor hem telt eerst zijn eigen school, daar is hij trots op."),
+        (
+            "ontwikkelgesprek",
+            "schooldoelen",
+            "We willen als school meer doen aan leesbevordering, en dat raakt aan wat Sanne zelf wil.",
+        ),
+    ],
+)
+def test_everyday_phrasing_of_a_good_answer_needs_no_follow_up(
+    dialogue: str, node: str, answer: str
+) -> None:
+    assert first_probe(catalog.load(dialogue)[0], node, answer) == "none"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("opvattingen", "Ze vindt het belangrijk dat leerlingen zelf nadenken."),
+        ("schooldoelen", "Het team heeft als doel dat alle kinderen goed leren lezen."),
+        ("ambitie", "Hij zou graag mentor willen worden."),
+    ],
+)
+def test_everyday_phrasing_is_recognised(name: str, text: str) -> None:
+    assert hits(lexicon(name), text)

@@ -1,0 +1,34 @@
+"""The quality gate: `coach eval --split test --gate` over the committed corpus must meet the
+thresholds in corpus/thresholds.yaml. Deterministic: fixed data, no timing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Result
+
+Run = Callable[..., Result]
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def test_the_test_split_meets_the_committed_thresholds(run_cli: Run) -> None:
+    result = run_cli("eval", "--split", "test", "--corpus", str(CORPUS), "--gate", "--missers", "0")
+    assert result.code == 0, result.err
+
+
+def test_the_corpus_is_as_large_as_promised(run_cli: Run) -> None:
+    result = run_cli("eval", "--split", "all", "--corpus", str(CORPUS), "--format", "json")
+    data = json.loads(result.out)
+    assert data["followups"]["items"] >= 1500
+    assert data["safety"]["signals"] >= 200 and data["safety"]["lookalikes"] >= 200
+    assert len(data["followups"]["dialogues"]) == 7
+    assert not data["problems"]
+
+
+def test_eval_explains_itself_without_a_corpus(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("eval", "--corpus", str(tmp_path / "nergens"))
+    assert result.code != 0
+    assert "geen corpus" in result.err
