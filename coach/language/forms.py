@@ -99,8 +99,20 @@ def _regular_verb(stems: set[str], prefix_takes_ge: bool) -> set[str]:
 
 
 def _verb_stems(infinitive: str) -> set[str]:
+    """The stem of a regular verb, as Dutch spelling writes it: `bellen` → `bel` (a double
+    consonant: short vowel), `maken` → `maak` (a single one: long vowel), `ergeren` →
+    `erger` and `irriteren` → `irriteer` (an unstressed or stressed last syllable: both)."""
     body = infinitive[:-2] if infinitive.endswith("en") else infinitive[:-1]
-    return _closed_syllable(_undouble(body)) | {body}
+    if len(body) < 3:
+        return set()  # `been`, `teen`: nouns, not verbs; short verbs are in the table
+    if _undouble(body) != body:
+        return {_undouble(body)}
+    stems = _closed_syllable(body)
+    schwa = len(body) > 3 and body[-2] == "e" and body[-1] in "rlnm" and body[-3] not in VOWELS
+    long_vowel = {stem for stem in stems if len(stem) > len(body)}  # `maak`, `leef`
+    if long_vowel and not schwa:
+        return long_vowel  # `maken`: `mak` is no form of it; `leven`: nor is `lef`
+    return stems
 
 
 @lru_cache(maxsize=4096)
