@@ -32,3 +32,17 @@ def test_eval_explains_itself_without_a_corpus(run_cli: Run, tmp_path: Path) -> 
     result = run_cli("eval", "--corpus", str(tmp_path / "nergens"))
     assert result.code != 0
     assert "geen corpus" in result.err
+
+
+def test_the_gate_fails_below_a_threshold_and_names_it(run_cli: Run, tmp_path: Path) -> None:
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    text = (corpus / "thresholds.yaml").read_text("utf-8")
+    (corpus / "thresholds.yaml").write_text(
+        text.replace("false_alarm_rate:", "false_alarm_rate: 0.0 #"), encoding="utf-8"
+    )
+    result = run_cli("eval", "--split", "test", "--corpus", str(corpus), "--gate", "--missers", "0")
+    assert result.code == 1
+    assert "onder de drempel: vangnet: false_alarm_rate" in result.err

@@ -31,8 +31,13 @@ def failures(data: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
 
 
 def _compare(what: str, figures: dict[str, Any], limits: dict[str, Any], found: list[str]) -> None:
-    for name, limit in limits.items():
+    for name, written in limits.items():
         value = figures.get(name)
+        try:
+            limit = float(written)
+        except (TypeError, ValueError):
+            found.append(f"{what}: de drempel '{name}' is geen getal: {written!r}")
+            continue
         if not isinstance(value, int | float):
             found.append(f"{what}: geen cijfer '{name}'")
         elif name in MAXIMUMS and value > limit:
