@@ -111,9 +111,17 @@ class Lexicon:
                         index.setdefault(key, []).append(entry)
         return index
 
+    @cached_property
+    def idioms(self) -> Lexicon:
+        """The exceptions as a lexicon of their own, so they are found through an index."""
+        entries = tuple(Entry(pattern.source, pattern) for pattern in self.exceptions)
+        return Lexicon(self.id, self.title, entries, self.negation)
+
     def warm(self) -> None:
         """Build the index now (it is kept when the lexicon is cached with a dialogue)."""
         _ = self._index, self._typo_index
+        if self.exceptions:
+            self.idioms.warm()
 
     def candidates(self, analysis: Analysis, index: int) -> list[Entry]:
         """The entries that could start at this word, without repeats, in file order."""
@@ -214,13 +222,15 @@ def findings(lexicon: Lexicon, text: str) -> list[Finding]:
     """Every place an entry matches, left to right, not overlapping, each with the reason
     it does not count (negation, someone else's words, an idiom), if any."""
     analysis = analyse(text)
-    idioms = _idiom_spans(lexicon, analysis)
+    idioms: list[tuple[int, int, str]] | None = None  # found once, when there is a match
     found: list[Finding] = []
     index = 0
     while index < len(analysis.tokens):
+        matches = _matches_at(lexicon, analysis, index)
+        if matches and idioms is None:
+            idioms = _idiom_spans(lexicon, analysis)
         candidates = [
-            _finding(lexicon, analysis, entry, match, idioms)
-            for entry, match in _matches_at(lexicon, analysis, index)
+            _finding(lexicon, analysis, entry, match, idioms or []) for entry, match in matches
         ]
         if not candidates:
             index += 1
@@ -321,12 +331,33 @@ def _not_own(who: str, analysis: Analysis, match: Match) -> str:
 
 
 def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, str]]:
-    spans = []
-    for pattern in lexicon.exceptions:
-        anchor_words: tuple[Word, ...] = pattern.anchor.words
-        for index in range(len(analysis.tokens)):
-            if any(word.fits(analysis, index) is not None for word in anchor_words):
-                match = matches_at(pattern, analysis, index)
+    spans: list[tuple[int, int, str]] = []
+    if not lexicon.exceptions:
+        return spans
+    for index in range(len(analysis.tokens)):
+        for entry in lexicon.idioms.candidates(analysis, index):
+            pattern = entry.pattern
+            match = matches_at(pattern, analysis, index)
+            # `geen gedachte over mijn pensioen`: a negated idiom explains nothing away
+            if match is None or _negation(lexicon, analysis, match):
+                continue
+            if not pattern.spread:
+                spans.append((match.first, match.last, pattern.source))
+                continue
+            # `all:` or `within:` idioms take their whole clause or sentence
+            area = (
+                analysis.sentence_range(index)
+                if pattern.within == "sentence"
+                else analysis.clause_range(index)
+            )
+            spans.append((area[0], area[-1], pattern.source))
+    return spans
+    idioms = lexicon.idioms
+    for index in range(len(analysis.tokens)):
+        for entry in idioms.candidates(analysis, index):
+            pattern = entry.pattern
+            match = matches_at(pattern, analysis, index)
+            if True:
                 # `geen gedachte over mijn pensioen`: a negated idiom explains nothing away
                 if match is None or _negation(lexicon, analysis, match):
                     continue
