@@ -20,10 +20,13 @@ The folder is the user's cache folder (`$XDG_CACHE_HOME/coach`, `~/.cache/coach`
 and is never inside COACH_HOME. Files are 0600 in a 0700 folder, written whole to a temporary
 file and renamed into place, so another coach process never reads half an entry.
 
-Entries are pickles. That is safe here because only coach writes them, in a folder of this
-user's own: a file that is not owned by this user, or can be written by others, is not read.
-Still, whatever is wrong with an entry (truncated, corrupt, foreign, an older coach's) is a
-miss and the entry is written anew; nothing here ever raises.
+Entries are plain data: JSON of strings, numbers, lists and objects, read back by the
+codec below into coach's own model classes and nothing else. Reading an entry cannot run
+code, whoever wrote it (a synced or shared `COACH_CACHE`, another account): the worst a
+forged entry can do is describe a dialogue, as a dialogue file can. Files that are not
+owned by this user, or can be written by others, are not read at all. Whatever is wrong
+with an entry (truncated, corrupt, foreign, an older coach's) is a miss and the entry is
+written anew; nothing here ever raises.
 """
 
 from __future__ import annotations
@@ -31,22 +34,29 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import json
 import os
+import re
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import fields
 from functools import cache
+from itertools import chain, islice, repeat
 from pathlib import Path
+from typing import Any
 
-from coach import __version__
+from coach import __version__, expr, lexicon, model, templates
 from coach.errors import Issue
 from coach.model import Dialogue
 
 ENV = "COACH_CACHE"
 OFF = ("", "off")
-FORMAT = 1  # raise when the layout of an entry changes
+FORMAT = 2  # raise when the layout of an entry changes (1: pickles)
 MAGIC = b"coach-dialogue-cache\n"
 MAX_ENTRIES = 256  # beyond this, the entries used longest ago are removed
-SUFFIX = ".pickle"
+SUFFIX = ".entry"
+OLD_SUFFIXES = (".pickle",)  # entries of an older coach: never read, removed when pruning
 FREEZE_BYTES = 512 * 1024  # an entry this big (about 1,000 nodes) is kept out of the GC's way
 LEFTOVER_NS = 3600 * 10**9  # a temporary file this old was left by a coach that stopped
 
@@ -121,8 +131,6 @@ def sha256(data: bytes) -> str:
 
 def load(where: Slot) -> Entry | None:
     """The entry in this slot if it is there, whole, ours and still true; else None."""
-    import pickle
-
     try:
         data = _read_own(where.path)
     except OSError:
@@ -136,17 +144,17 @@ def load(where: Slot) -> Entry | None:
     if hashlib.sha256(payload).digest() != checksum:  # cut short or damaged
         return None
     # A big dialogue is 100,000s of small objects. The garbage collector would scan them as
-    # they come (3× the time of unpickling a 10,000-node dialogue) and again and again later;
+    # they come (3× the time of decoding a 10,000-node dialogue) and again and again later;
     # they live as long as the process, so a big one is moved out of its sight (gc.freeze).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        entry = pickle.loads(payload)
-        if not isinstance(entry, Entry) or not _is_entry(entry) or not _unchanged(entry.deps):
+        entry = decode(bytes(payload))
+        if not _unchanged(entry.deps):
             return None
         if collecting and len(payload) > FREEZE_BYTES:
             gc.freeze()
-    except Exception:  # damaged after all, or written by a coach whose classes differ
+    except Exception:  # damaged after all, forged, or written by a coach whose classes differ
         return None
     finally:
         if collecting:
@@ -158,21 +166,18 @@ def load(where: Slot) -> Entry | None:
 
 def store(where: Slot, entry: Entry) -> None:
     """Keep an entry in its slot. Never raises: without a cache coach only starts slower."""
-    import pickle
-
     try:
         base = _ensure_folder(where.path.parent)
         if base is None:
             return
-        _warm(entry.dialogue)
         key = where.key.encode("utf-8", "surrogateescape")
-        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = encode(entry)
         checksum = hashlib.sha256(payload).digest()
         _write_atomically(
             where.path, MAGIC + len(key).to_bytes(4, "big") + key + checksum + payload
         )
         _prune(base)
-    except Exception:  # an unwritable folder, a full disk, a dialogue that does not pickle
+    except Exception:  # an unwritable folder, a full disk, a value the codec does not know
         return
 
 
@@ -186,15 +191,6 @@ def file_digest(path: str) -> str:
 
 
 # -- checking an entry --------------------------------------------------------------------
-
-
-def _is_entry(entry: Entry) -> bool:
-    return (
-        isinstance(entry.dialogue, Dialogue)
-        and isinstance(entry.issues, list)
-        and all(isinstance(issue, Issue) for issue in entry.issues)
-        and isinstance(entry.deps, list)
-    )
 
 
 def _unchanged(deps: list[Dep]) -> bool:
@@ -278,8 +274,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _prune(base: Path) -> None:
-    """Remove the entries used longest ago when there are more than MAX_ENTRIES, and
-    temporary files that a coach stopped halfway left behind."""
+    """Remove the entries used longest ago when there are more than MAX_ENTRIES, the
+    entries of an older coach, and temporary files that a coach stopped halfway left behind."""
     entries, leftovers = [], []
     now = time.time_ns()
     with os.scandir(base) as found:
@@ -289,7 +285,9 @@ def _prune(base: Path) -> None:
             used = item.stat(follow_symlinks=False).st_mtime_ns
             if item.name.endswith(SUFFIX):
                 entries.append((used, item.path))
-            elif item.name.endswith(".tmp") and now - used > LEFTOVER_NS:
+            elif item.name.endswith(OLD_SUFFIXES) or (
+                item.name.endswith(".tmp") and now - used > LEFTOVER_NS
+            ):
                 leftovers.append(item.path)
     entries.sort()
     for old in leftovers + [path for _, path in entries[: max(0, len(entries) - MAX_ENTRIES)]]:
@@ -297,12 +295,241 @@ def _prune(base: Path) -> None:
             os.unlink(old)
 
 
-def _warm(dialogue: Dialogue) -> None:
-    """Build the lexicons' indexes before pickling, so a loaded entry has them ready."""
-    lexicons = list(dialogue.lexicons.values())
-    if dialogue.safety is not None:
-        lexicons += [rule.lexicon for rule in dialogue.safety.rules]
-    for lexicon in lexicons:
-        lexicon.warm()
-    for callee in dialogue.callees.values():
-        _warm(callee)
+# -- the codec ------------------------------------------------------------------------------
+#
+# An entry is one JSON array: [dialogue, [issue, ...], [[path, sha256], ...]]. Within it a
+# value is a string, number, true, false or null as itself; a mapping as a JSON object; and
+# everything else as a JSON array whose last element says what it is:
+#   [..., 0]  a tuple                [..., 1]  a tuple of plain values only
+#   [[a, b], ..., 2]                 a tuple of tuples of plain values (the lines of keys)
+#   [v, 3]    a lexicon or dialogue, kept in a table (they are shared: the safety net's word
+#             lists are the dialogue's, a sub-dialogue can be called twice)
+#   [i, 4]    the i-th one in that table, met before
+#   [source, flags, 5]               a regular expression (`matches()`), compiled again
+#   [sources, groups, sizes, texts, hows, 6]  a word list's entries, column by column
+#   [field, ..., n]  an instance of CLASSES[n - 7], its fields in their order; -n when every
+#             field is a plain value (locations, names)
+# Positions instead of field names, and the marker at the end, keep the file and the work
+# small: a shipped dialogue is some 5,000 objects, a 1,000-node one 20,000, and making them
+# is most of what a cached start spends on its dialogue. Word lists are four in five of the
+# objects of a shipped dialogue; their entries are made in batches, without a line of
+# Python per object (`_batch`).
+
+CLASSES: tuple[type, ...] = (
+    model.Location,
+    model.Phrase,
+    model.Condition,
+    model.Ref,
+    model.SafetyRule,
+    model.Safety,
+    model.Phase,
+    model.Limits,
+    model.Probe,
+    model.Option,
+    model.Rule,
+    model.CardItem,
+    model.Say,
+    model.Ask,
+    model.Choose,
+    model.Scale,
+    model.Branch,
+    model.End,
+    model.Call,
+    model.Dialogue,
+    templates.Template,
+    templates.Field,
+    expr.Literal,
+    expr.Name,
+    expr.ListOf,
+    expr.Not,
+    expr.Logic,
+    expr.Compare,
+    expr.Arith,
+    expr.Call,
+    lexicon.Lexicon,
+    lexicon.Entry,
+    lexicon.Part,
+    Issue,
+)
+_TUPLE, _PLAIN_TUPLE, _PLAIN_PAIRS, _SHARED, _AGAIN, _PATTERN, _WORDS, _FIRST_CLASS = range(8)
+_PLAIN = (str, int, float, bool, type(None))
+_SHAREABLE = (lexicon.Lexicon, Dialogue)
+
+
+@cache
+def _layouts() -> tuple[tuple[type, tuple[str, ...], bool], ...]:
+    """Each class with the names of the fields an entry holds, in order, and whether its
+    constructor takes them by name. Fields whose names start with "_" are derived (a
+    dialogue's index of its nodes): its constructor makes them again."""
+    layouts = []
+    for cls in CLASSES:
+        every = fields(cls)
+        kept = tuple(f.name for f in every if not f.name.startswith("_"))
+        layouts.append((cls, kept, len(kept) < len(every) or any(f.kw_only for f in every)))
+    return tuple(layouts)
+
+
+def encode(entry: Entry) -> bytes:
+    """An entry as JSON (UTF-8); TypeError or ValueError for a value the codec does not know."""
+    tags = {cls: (tag, names) for tag, (cls, names, _) in enumerate(_layouts(), _FIRST_CLASS)}
+    shared: dict[int, int] = {}
+    keep: list[object] = []  # holds what `shared` names by id() until the end
+
+    def value(item: object) -> Any:
+        kind = type(item)
+        if kind in _PLAIN:
+            return item
+        if kind is dict:
+            mapping: dict[object, object] = item  # type: ignore[assignment]
+            if not all(type(key) is str for key in mapping):
+                raise TypeError("a mapping with keys that are not text")
+            return {key: value(each) for key, each in mapping.items()}
+        if kind is tuple:
+            return sequence(item)  # type: ignore[arg-type]
+        if kind is re.Pattern:
+            pattern: re.Pattern[str] = item  # type: ignore[assignment]
+            return [pattern.pattern, pattern.flags, _PATTERN]
+        if kind in _SHAREABLE:
+            if id(item) in shared:
+                return [shared[id(item)], _AGAIN]
+            body = instance(item)
+            shared[id(item)] = len(shared)  # numbered when done: as the reader meets them
+            keep.append(item)
+            return [body, _SHARED]
+        return instance(item)
+
+    def sequence(items: tuple[object, ...]) -> list[Any]:
+        if all(type(each) in _PLAIN for each in items):
+            return [*items, _PLAIN_TUPLE]
+        if all(type(each) is lexicon.Entry for each in items):
+            return _words(items)  # type: ignore[arg-type]
+        if items and all(_plain_tuple(each) for each in items):
+            return [*(list(each) for each in items), _PLAIN_PAIRS]  # type: ignore[call-overload]
+        return [*(value(each) for each in items), _TUPLE]
+
+    def instance(item: object) -> list[Any]:
+        tag, names = tags[type(item)]  # KeyError: not a class of the model
+        state = vars(item)
+        values = [state[name] for name in names]
+        if all(type(each) in _PLAIN for each in values):
+            return [*values, -tag]
+        return [*(value(each) for each in values), tag]
+
+    document = [
+        value(entry.dialogue),
+        [value(issue) for issue in entry.issues],
+        [[path, digest] for path, digest in entry.deps],
+    ]
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _words(entries: tuple[lexicon.Entry, ...]) -> list[Any]:
+    parts = [part for entry in entries for part in entry.parts]
+    if not all(type(part) is lexicon.Part for part in parts):
+        raise TypeError("a word list entry of another kind")
+    return [
+        [entry.source for entry in entries],
+        [entry.group for entry in entries],
+        [len(entry.parts) for entry in entries],
+        [part.text for part in parts],
+        [part.how for part in parts],
+        _WORDS,
+    ]
+
+
+def _plain_tuple(item: object) -> bool:
+    return type(item) is tuple and all(type(each) in _PLAIN for each in item)
+
+
+def decode(payload: bytes) -> Entry:
+    """An entry from what `encode` wrote; ValueError (or another Exception) for anything else.
+
+    Only the classes in CLASSES are ever made, from plain values: a forged entry can say
+    what a dialogue says, never run code."""
+    document = json.loads(payload)
+    if type(document) is not list or len(document) != 3:
+        raise ValueError("not an entry")
+    build = _builder()
+    dialogue = build(document[0])
+    issues = [build(issue) for issue in document[1]]
+    deps = [(path, digest) for path, digest in document[2]]
+    if (
+        type(dialogue) is not Dialogue
+        or not all(type(issue) is Issue for issue in issues)
+        or not all(type(path) is str and type(digest) is str for path, digest in deps)
+    ):
+        raise ValueError("not an entry")
+    return Entry(dialogue, issues, deps)
+
+
+def _builder() -> Callable[[Any], Any]:
+    """A function that turns one decoded JSON value back into the model's objects.
+
+    The hot path of a cached start: one call per object, each kept short. Objects are made
+    by their own constructors (a frozen dataclass's is the quickest way there is)."""
+    layouts = _layouts()
+    table: list[Any] = []
+
+    def build(item: Any) -> Any:
+        kind = type(item)
+        if kind is list:
+            return node(item)
+        if kind is dict:
+            return {key: build(each) for key, each in item.items()}
+        return item
+
+    def node(item: list[Any]) -> Any:
+        tag = item.pop()
+        if tag <= -_FIRST_CLASS:  # an instance with plain fields only: nothing to build inside
+            cls, names, keywords = layouts[-tag - _FIRST_CLASS]
+            values = item
+        elif tag >= _FIRST_CLASS:
+            cls, names, keywords = layouts[tag - _FIRST_CLASS]
+            values = [
+                node(each) if type(each) is list else build(each) if type(each) is dict else each
+                for each in item
+            ]
+        elif tag == _PLAIN_TUPLE:
+            return tuple(item)
+        elif tag == _PLAIN_PAIRS:
+            return tuple(map(tuple, item))
+        elif tag == _TUPLE:
+            return tuple([node(each) if type(each) is list else build(each) for each in item])
+        else:
+            return special(tag, item)
+        if len(values) != len(names) or type(tag) is not int:
+            raise ValueError("not an entry")
+        return cls(**dict(zip(names, values, strict=True))) if keywords else cls(*values)
+
+    def special(tag: int, item: list[Any]) -> Any:
+        if tag == _SHARED:
+            made = node(item[0])
+            if type(made) not in _SHAREABLE:
+                raise ValueError("not an entry")
+            table.append(made)
+            return made
+        if tag == _AGAIN:
+            return table[item[0]]
+        if tag == _PATTERN:
+            source, flags = item
+            return re.compile(source, flags)
+        if tag == _WORDS:
+            return _entries(*item)
+        raise ValueError("not an entry")
+
+    return build
+
+
+def _entries(
+    sources: list[str], groups: list[str], sizes: list[int], texts: list[str], hows: list[str]
+) -> tuple[lexicon.Entry, ...]:
+    """A word list's entries from their columns (see `_words`), made by the interpreter's own
+    loops (map) rather than a line of Python per object: thousands of them cost next to
+    nothing, as when unpickling."""
+    if not len(sources) == len(groups) == len(sizes) or not len(texts) == len(hows) == sum(sizes):
+        raise ValueError("not an entry")
+    if not set(map(type, chain(sources, groups, texts, hows))) <= {str}:
+        raise ValueError("not an entry")
+    parts = iter(list(map(lexicon.Part, texts, hows)))
+    grouped = map(tuple, map(islice, repeat(parts), sizes))  # each entry takes its own parts
+    return tuple(map(lexicon.Entry, sources, grouped, groups))
