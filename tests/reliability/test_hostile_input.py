@@ -253,9 +253,11 @@ def test_the_worst_sequences_never_reach_a_real_terminal(
 ) -> None:
     term = terminal(terminals, coach_home, "run", str(echo))
     term.wait_for("Met wie voer je het gesprek?")
+    term.wait_for_input()
     term.child.send("\x1b[200~" + WORST + "\x1b[201~")  # pasted: the escapes arrive raw
     term.child.send("\r")
     term.wait_for("Wat wil je tegen")
+    term.wait_for_input()
     term.child.send("\x1b[200~" + WORST + "\x1b[201~")
     term.child.send("\r")
     screen = term.wait_for("Kaart voor")
@@ -283,10 +285,12 @@ def test_bytes_that_are_not_utf8_in_a_real_terminal_are_replaced_with_a_notice(
 ) -> None:
     term = terminal(terminals, coach_home, "run", str(echo))
     term.wait_for("Met wie voer je het gesprek?")
+    term.wait_for_input()
     term.child.send(b"Jos\xe9 en \xff\xfe")
     term.child.send("\r")
     screen = term.wait_for("Wat wil je tegen")
     assert "geen UTF-8" in screen and "er ging iets mis" not in screen
+    term.wait_for_input()
     term.child.send(b"half \xff getypt")
     term.child.sendintr()  # Ctrl-C: the half-typed answer is kept as the draft
     term.wait_for("Gepauzeerd")
