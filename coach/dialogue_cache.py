@@ -34,21 +34,22 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import importlib
 import json
 import os
 import re
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import fields
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import MISSING, fields, is_dataclass
 from functools import cache
-from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import Any
 
-from coach import __version__, expr, lexicon, model, templates
-from coach.errors import Issue
+from coach import __version__, lexicon
+from coach.errors import CoachError, Issue
 from coach.model import Dialogue
+from coach.visible import visible
 
 ENV = "COACH_CACHE"
 OFF = ("", "off")
@@ -306,72 +307,103 @@ def _prune(base: Path) -> None:
 #             lists are the dialogue's, a sub-dialogue can be called twice)
 #   [i, 4]    the i-th one in that table, met before
 #   [source, flags, 5]               a regular expression (`matches()`), compiled again
-#   [sources, groups, sizes, texts, hows, 6]  a word list's entries, column by column
-#   [field, ..., n]  an instance of CLASSES[n - 7], its fields in their order; -n when every
-#             field is a plain value (locations, names)
+#   [..., 6]  a frozenset of plain values (the forms of a word)
+#   [{id: word list, ...}, 7]        a dialogue's word lists, each made when first used
+#   [field, ..., n]  an instance of the class numbered n - 8 (see `_layouts`), its fields in
+#             their order; -n when every field is a plain value (locations, names)
 # Positions instead of field names, and the marker at the end, keep the file and the work
-# small: a shipped dialogue is some 5,000 objects, a 1,000-node one 20,000, and making them
-# is most of what a cached start spends on its dialogue. Word lists are four in five of the
-# objects of a shipped dialogue; their entries are made in batches, without a line of
-# Python per object (`_batch`).
+# small: a shipped dialogue is some 20,000 objects, and making them is most of what a
+# cached start spends on its dialogue. Three in four are its word lists, which the first
+# question does not need: each is made when a condition first asks for it (`Lexicons`).
+# The safety net's lists are made at once: every answer goes through them.
 
-CLASSES: tuple[type, ...] = (
-    model.Location,
-    model.Phrase,
-    model.Condition,
-    model.Ref,
-    model.SafetyRule,
-    model.Safety,
-    model.Phase,
-    model.Limits,
-    model.Probe,
-    model.Option,
-    model.Rule,
-    model.CardItem,
-    model.Say,
-    model.Ask,
-    model.Choose,
-    model.Scale,
-    model.Branch,
-    model.End,
-    model.Call,
-    model.Dialogue,
-    templates.Template,
-    templates.Field,
-    expr.Literal,
-    expr.Name,
-    expr.ListOf,
-    expr.Not,
-    expr.Logic,
-    expr.Compare,
-    expr.Arith,
-    expr.Call,
-    lexicon.Lexicon,
-    lexicon.Entry,
-    lexicon.Part,
-    Issue,
+# The modules whose frozen dataclasses an entry may hold. No other class is ever made: a
+# value of another kind is not written (that dialogue is not kept), and not read.
+MODULES = (
+    "coach.errors",
+    "coach.expr",
+    "coach.language.patterns",
+    "coach.lexicon",
+    "coach.model",
+    "coach.templates",
 )
-_TUPLE, _PLAIN_TUPLE, _PLAIN_PAIRS, _SHARED, _AGAIN, _PATTERN, _WORDS, _FIRST_CLASS = range(8)
+(
+    _TUPLE,
+    _PLAIN_TUPLE,
+    _PLAIN_PAIRS,
+    _SHARED,
+    _AGAIN,
+    _PATTERN,
+    _FROZENSET,
+    _LATER,
+    _FIRST_CLASS,
+) = range(9)
 _PLAIN = (str, int, float, bool, type(None))
 _SHAREABLE = (lexicon.Lexicon, Dialogue)
 
 
 @cache
 def _layouts() -> tuple[tuple[type, tuple[str, ...], bool], ...]:
-    """Each class with the names of the fields an entry holds, in order, and whether its
-    constructor takes them by name. Fields whose names start with "_" are derived (a
-    dialogue's index of its nodes): its constructor makes them again."""
+    """Every frozen dataclass of MODULES, in a fixed order, with the names of the fields an
+    entry holds and whether its constructor takes them by name. Fields whose names start
+    with "_" are derived (a dialogue's index of its nodes): the constructor makes them."""
+    classes = [
+        value
+        for name in MODULES
+        for value in vars(importlib.import_module(name)).values()
+        if isinstance(value, type)
+        and value.__module__ == name
+        and is_dataclass(value)
+        and value.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    ]
     layouts = []
-    for cls in CLASSES:
+    for cls in sorted(classes, key=lambda cls: (cls.__module__, cls.__qualname__)):
         every = fields(cls)
         kept = tuple(f.name for f in every if not f.name.startswith("_"))
         layouts.append((cls, kept, len(kept) < len(every) or any(f.kw_only for f in every)))
     return tuple(layouts)
 
 
+_REQUIRED = object()
+
+
+@cache
+def _defaults() -> dict[type, tuple[object, ...]]:
+    """Each class's default for each field an entry holds (_REQUIRED where there is none):
+    fields at the end that hold their default are left out, the constructor fills them in
+    (a question without variants, follow-ups or limits is most questions)."""
+    found: dict[type, tuple[object, ...]] = {}
+    for cls, names, _ in _layouts():
+        by_name = {f.name: f for f in fields(cls)}
+        defaults = []
+        for name in names:
+            field = by_name[name]
+            if field.default is not MISSING:
+                defaults.append(field.default)
+            elif field.default_factory is not MISSING:
+                defaults.append(field.default_factory())
+            else:
+                defaults.append(_REQUIRED)
+        found[cls] = tuple(defaults)
+    return found
+
+
 def encode(entry: Entry) -> bytes:
     """An entry as JSON (UTF-8); TypeError or ValueError for a value the codec does not know."""
+    value = _encoder()
+    document = [
+        value(entry.dialogue),
+        [value(issue) for issue in entry.issues],
+        [[path, digest] for path, digest in entry.deps],
+    ]
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _encoder() -> Callable[[object], Any]:
+    """A function that turns a value of the model into JSON values, with a table of its own
+    for what is shared."""
     tags = {cls: (tag, names) for tag, (cls, names, _) in enumerate(_layouts(), _FIRST_CLASS)}
+    defaults = _defaults()
     shared: dict[int, int] = {}
     keep: list[object] = []  # holds what `shared` names by id() until the end
 
@@ -380,12 +412,14 @@ def encode(entry: Entry) -> bytes:
         if kind in _PLAIN:
             return item
         if kind is dict:
-            mapping: dict[object, object] = item  # type: ignore[assignment]
-            if not all(type(key) is str for key in mapping):
-                raise TypeError("a mapping with keys that are not text")
-            return {key: value(each) for key, each in mapping.items()}
+            return {key: value(each) for key, each in _text_keys(item).items()}
         if kind is tuple:
             return sequence(item)  # type: ignore[arg-type]
+        if kind is frozenset:
+            members: frozenset[object] = item  # type: ignore[assignment]
+            if not all(type(each) in _PLAIN for each in members):
+                raise TypeError("a set of values that are not plain")
+            return [*members, _FROZENSET]
         if kind is re.Pattern:
             pattern: re.Pattern[str] = item  # type: ignore[assignment]
             return [pattern.pattern, pattern.flags, _PATTERN]
@@ -401,40 +435,42 @@ def encode(entry: Entry) -> bytes:
     def sequence(items: tuple[object, ...]) -> list[Any]:
         if all(type(each) in _PLAIN for each in items):
             return [*items, _PLAIN_TUPLE]
-        if all(type(each) is lexicon.Entry for each in items):
-            return _words(items)  # type: ignore[arg-type]
         if items and all(_plain_tuple(each) for each in items):
             return [*(list(each) for each in items), _PLAIN_PAIRS]  # type: ignore[call-overload]
         return [*(value(each) for each in items), _TUPLE]
 
     def instance(item: object) -> list[Any]:
-        tag, names = tags[type(item)]  # KeyError: not a class of the model
+        tag, names = tags[type(item)]  # KeyError: not a class an entry may hold
         state = vars(item)
         values = [state[name] for name in names]
+        default = defaults[type(item)]
+        while values and _same(values[-1], default[len(values) - 1]):
+            values.pop()
         if all(type(each) in _PLAIN for each in values):
             return [*values, -tag]
+        if type(item) is Dialogue:  # its word lists: each on its own, made when first used
+            return [
+                later(each) if name == "lexicons" else value(each)
+                for name, each in zip(names, values, strict=False)
+            ] + [tag]
         return [*(value(each) for each in values), tag]
 
-    document = [
-        value(entry.dialogue),
-        [value(issue) for issue in entry.issues],
-        [[path, digest] for path, digest in entry.deps],
-    ]
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    def later(lists: object) -> list[Any]:
+        return [{key: _encoder()(each) for key, each in _text_keys(lists).items()}, _LATER]
+
+    return value
 
 
-def _words(entries: tuple[lexicon.Entry, ...]) -> list[Any]:
-    parts = [part for entry in entries for part in entry.parts]
-    if not all(type(part) is lexicon.Part for part in parts):
-        raise TypeError("a word list entry of another kind")
-    return [
-        [entry.source for entry in entries],
-        [entry.group for entry in entries],
-        [len(entry.parts) for entry in entries],
-        [part.text for part in parts],
-        [part.how for part in parts],
-        _WORDS,
-    ]
+def _same(value: object, default: object) -> bool:
+    return default is not _REQUIRED and type(value) is type(default) and value == default
+
+
+def _text_keys(mapping: object) -> dict[str, Any]:
+    if isinstance(mapping, Lexicons):  # a cached dialogue's word lists, linked in anew
+        mapping = dict(mapping)
+    if not isinstance(mapping, dict) or not all(type(key) is str for key in mapping):
+        raise TypeError("a mapping with keys that are not text")
+    return mapping
 
 
 def _plain_tuple(item: object) -> bool:
@@ -444,7 +480,7 @@ def _plain_tuple(item: object) -> bool:
 def decode(payload: bytes) -> Entry:
     """An entry from what `encode` wrote; ValueError (or another Exception) for anything else.
 
-    Only the classes in CLASSES are ever made, from plain values: a forged entry can say
+    Only the classes of MODULES are ever made, from plain values: a forged entry can say
     what a dialogue says, never run code."""
     document = json.loads(payload)
     if type(document) is not list or len(document) != 3:
@@ -491,15 +527,17 @@ def _builder() -> Callable[[Any], Any]:
             ]
         elif tag == _PLAIN_TUPLE:
             return tuple(item)
+        elif tag == _FROZENSET:
+            return frozenset(item)
         elif tag == _PLAIN_PAIRS:
             return tuple(map(tuple, item))
         elif tag == _TUPLE:
             return tuple([node(each) if type(each) is list else build(each) for each in item])
         else:
             return special(tag, item)
-        if len(values) != len(names) or type(tag) is not int:
+        if len(values) > len(names) or type(tag) is not int:  # fewer: defaults left out
             raise ValueError("not an entry")
-        return cls(**dict(zip(names, values, strict=True))) if keywords else cls(*values)
+        return cls(**dict(zip(names, values, strict=False))) if keywords else cls(*values)
 
     def special(tag: int, item: list[Any]) -> Any:
         if tag == _SHARED:
@@ -513,23 +551,47 @@ def _builder() -> Callable[[Any], Any]:
         if tag == _PATTERN:
             source, flags = item
             return re.compile(source, flags)
-        if tag == _WORDS:
-            return _entries(*item)
+        if tag == _LATER:
+            (lists,) = item
+            if type(lists) is not dict or not all(type(each) is list for each in lists.values()):
+                raise ValueError("not an entry")
+            return Lexicons(lists)
         raise ValueError("not an entry")
 
     return build
 
 
-def _entries(
-    sources: list[str], groups: list[str], sizes: list[int], texts: list[str], hows: list[str]
-) -> tuple[lexicon.Entry, ...]:
-    """A word list's entries from their columns (see `_words`), made by the interpreter's own
-    loops (map) rather than a line of Python per object: thousands of them cost next to
-    nothing, as when unpickling."""
-    if not len(sources) == len(groups) == len(sizes) or not len(texts) == len(hows) == sum(sizes):
-        raise ValueError("not an entry")
-    if not set(map(type, chain(sources, groups, texts, hows))) <= {str}:
-        raise ValueError("not an entry")
-    parts = iter(list(map(lexicon.Part, texts, hows)))
-    grouped = map(tuple, map(islice, repeat(parts), sizes))  # each entry takes its own parts
-    return tuple(map(lexicon.Entry, sources, grouped, groups))
+class Lexicons(Mapping[str, "lexicon.Lexicon"]):
+    """A cached dialogue's word lists by id, each made from its JSON when first asked for."""
+
+    __slots__ = ("_made", "_raw")
+
+    def __init__(self, raw: dict[str, list[Any]]) -> None:
+        self._raw = raw
+        self._made: dict[str, lexicon.Lexicon] = {}
+
+    def __getitem__(self, key: str) -> lexicon.Lexicon:
+        made = self._made.get(key)
+        if made is None:
+            raw = self._raw[key]  # KeyError: not one of them, as a dict says
+            try:
+                made = _builder()(raw)
+            except Exception:
+                made = None
+            if type(made) is not lexicon.Lexicon:
+                raise CoachError(
+                    f"de woordenlijst '{visible(key)}' in de cache van gecontroleerde "
+                    "gesprekken is beschadigd",
+                    f"gooi de map {visible(str(folder()))} weg; coach maakt hem opnieuw",
+                )
+            self._made[key] = made
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"Lexicons({list(self._raw)!r})"

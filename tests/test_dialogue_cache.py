@@ -532,3 +532,27 @@ def test_warnings_of_a_cached_dialogue_show_in_validate_with_file_and_line(
     assert second == first
     assert "scripts/hoofd.yaml:20: waarschuwing: nodes.slot" in second.out
     assert "2 waarschuwingen" in second.out
+
+
+def test_word_lists_are_made_when_first_used(scripts: Path) -> None:
+    from coach.lexicon import Lexicon
+
+    first = load_dialogue(scripts / "hoofd.yaml")
+    cached = load_dialogue(scripts / "hoofd.yaml")
+    lists = cached.lexicons
+    assert isinstance(lists, dialogue_cache.Lexicons)
+    assert sorted(lists) == sorted(first.lexicons) and len(lists) == len(first.lexicons)
+    assert lists._made == {}  # the first question needs none of them
+    assert type(lists["eigen"]) is Lexicon and lists["eigen"] == first.lexicons["eigen"]
+    assert lists["eigen"] is lists["eigen"]  # made once
+    assert "geen-lijst" not in lists and lists.get("geen-lijst") is None
+
+
+def test_a_damaged_word_list_stops_with_a_clear_message() -> None:
+    from coach.errors import CoachError
+
+    lists = dialogue_cache.Lexicons({"emoties": [["niet", "goed"], 99]})
+    with pytest.raises(CoachError) as raised:
+        lists["emoties"]
+    assert "woordenlijst 'emoties'" in raised.value.message and "beschadigd" in raised.value.message
+    assert "gooi de map" in raised.value.hint
