@@ -26,6 +26,9 @@ from helpers import feed_terminal
 from coach.store import Store
 
 COLS, ROWS = 100, 60
+# How long a state may take to show: only a bound for a test that fails, never a pause. A
+# busy 2-core machine needs seconds to start Python and coach cold.
+WAIT = 60.0
 # The bottom bar of the input line: " title  keys " (see coach/ui/terminal.py, _keys)
 BOTTOM_BAR = re.compile(r"^ .+ {2}(Enter: versturen|typ een nummer) .*/hulp\s*$")
 
@@ -64,7 +67,7 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
 
-    def wait_for(self, needle: str, timeout: float = 15, count: int = 1) -> str:
+    def wait_for(self, needle: str, timeout: float = WAIT, count: int = 1) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.pump()
@@ -73,7 +76,7 @@ class Terminal:
             time.sleep(0.05)
         raise AssertionError(f"{needle!r} not on screen:\n{self.text()}")
 
-    def wait_for_input(self, timeout: float = 15) -> str:
+    def wait_for_input(self, timeout: float = WAIT) -> str:
         """Wait until the input line is open: its bottom bar, with the keys, is drawn."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -94,7 +97,7 @@ class Terminal:
         asked = self.raw.rfind(b"\x1b[?2004h") > self.raw.rfind(b"\x1b[?2004l")
         self.child.send(f"\x1b[200~{text}\x1b[201~" if asked else text.replace("\n", "\r"))
 
-    def exit_status(self, timeout: float = 15) -> int:
+    def exit_status(self, timeout: float = WAIT) -> int:
         deadline = time.monotonic() + timeout
         while self.child.isalive() and time.monotonic() < deadline:
             self.pump()

@@ -15,6 +15,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def echo(tmp_path: Path) -> Path:
 
 def stored(home: Path) -> tuple[list[bytes], list[bytes | None]]:
     """The user turns and the session subjects, as the bytes SQLite holds."""
-    with sqlite3.connect(home / "coach.db") as db:
+    with closing(sqlite3.connect(home / "coach.db")) as db:
         db.text_factory = bytes
         turns = [
             row[0]
@@ -266,7 +267,7 @@ def test_the_worst_sequences_never_reach_a_real_terminal(
     assert "Met wie voer je het gesprek?" in screen  # the screen was not cleared
     for part in WORST_SHOWN.split():  # the answer printed back, wrapped between words
         assert part in screen, part
-    with sqlite3.connect(coach_home / "coach.db") as db:
+    with closing(sqlite3.connect(coach_home / "coach.db")) as db:
         said = [row[0] for row in db.execute("SELECT text FROM turns WHERE speaker = 'user'")]
     assert said == [WORST, WORST]
 
@@ -295,7 +296,7 @@ def test_bytes_that_are_not_utf8_in_a_real_terminal_are_replaced_with_a_notice(
     term.child.sendintr()  # Ctrl-C: the half-typed answer is kept as the draft
     term.wait_for("Gepauzeerd")
     assert term.exit_status() == 130
-    with sqlite3.connect(coach_home / "coach.db") as db:
+    with closing(sqlite3.connect(coach_home / "coach.db")) as db:
         (said,) = db.execute("SELECT text FROM turns WHERE speaker = 'user'").fetchone()
         (draft,) = db.execute("SELECT draft FROM sessions").fetchone()
     assert said == "Jos\ufffd en \ufffd\ufffd"
