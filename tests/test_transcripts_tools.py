@@ -219,11 +219,11 @@ def test_a_few_thousand_sessions_are_searched_correctly_and_quickly(store: Store
             "VALUES (?, ?, 'wat', ?, ?, ?, ?)",
             turns,
         )
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a busy machine stretches the clock, not this
     found = store.search("zeldzaam", 1000)
     common = store.search("werk", 20)
     numbered = store.search("nummer 1234")
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     stamp = {number: moment for number, _, moment in rows}
     expected = sorted(rare, key=lambda n: (stamp[n], n), reverse=True)
     assert [hit.session_id for hit in found] == expected
