@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import selectors
@@ -167,7 +168,7 @@ def _until(command: Command, marker: bytes, terminal: bool) -> bytes:
         assert process.stdout is not None
         reading = process.stdout.fileno()
     try:
-        seen = _read_until(reading, marker)
+        seen = _read_until(reading, marker, answer_cursor=terminal)
     finally:
         process.kill()
         process.wait()
@@ -179,7 +180,13 @@ def _until(command: Command, marker: bytes, terminal: bool) -> bytes:
     return seen
 
 
-def _read_until(fd: int, marker: bytes) -> bytes:
+CURSOR_REQUEST = b"\x1b[6n"  # "where is the cursor?": prompt-toolkit asks before its first draw
+CURSOR_REPLY = b"\x1b[1;1R"
+
+
+def _read_until(fd: int, marker: bytes, answer_cursor: bool = False) -> bytes:
+    """Read until `marker`; in a pseudo-terminal, answer cursor position requests as a
+    terminal does (prompt-toolkit waits for the answer before it draws its bottom bar)."""
     seen = b""
     deadline = time.monotonic() + TIMEOUT
     with selectors.DefaultSelector() as selector:
@@ -193,6 +200,9 @@ def _read_until(fd: int, marker: bytes) -> bytes:
                 break
             if not chunk:
                 break
+            if answer_cursor and CURSOR_REQUEST in seen[-3:] + chunk:
+                with contextlib.suppress(OSError):
+                    os.write(fd, CURSOR_REPLY)
             seen += chunk
     return seen
 

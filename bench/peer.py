@@ -121,7 +121,7 @@ def _coach_rows(ctx: Context) -> list[Row]:
             SECTION,
             "coach: load + check YAML, again (cached)",
             load,
-            note="from the cache of checked dialogues: the file hashed, the entry unpickled",
+            note="from the cache of checked dialogues: the file hashed, the entry decoded",
         ),
         _step_row("coach: Engine.answer", steps, times.steps_per_playthrough),
         Row(

@@ -2,7 +2,8 @@
 
 `coach run buiv` is timed until its first question is on the screen: with standard input a
 pipe that stays open and gives nothing (as `coach run buiv < antwoorden.txt` reads), and in
-a pseudo-terminal (as a person starts it, with prompt-toolkit). `python -X importtime`
+a pseudo-terminal (as a person starts it, with prompt-toolkit); there also until the input
+line is ready (its bottom bar drawn). `python -X importtime`
 shows where the start-up of `coach --help` and `coach run buiv` goes.
 """
 
@@ -29,6 +30,7 @@ SECTION = "Part 2 · Start-up"
 DEPENDENCY_SECTION = "Part 2 · Importing one dependency alone (fresh process)"
 DEPENDENCIES = ("click", "rich.console", "prompt_toolkit", "sqlite_utils", "yaml", "jsonschema")
 BUIV_FIRST = "Met wie ga je het gesprek voeren"  # buiv's first question, without --met
+BUIV_INPUT = "Alt+Enter: nieuwe regel · /hulp"  # the bottom bar of its input line
 IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s+)(\S+)")
 
 
@@ -51,6 +53,16 @@ def rows(ctx: Context) -> list[Row]:
             tty,
             4.0,
             "in a pseudo-terminal; prompt-toolkit is loaded after the question shows",
+        )
+    )
+    ready = time_until_output(ctx.coach("run", "buiv"), BUIV_INPUT, ctx.repeat, terminal=True)
+    out.append(
+        Row(
+            SECTION,
+            "coach run buiv → input line ready (terminal)",
+            ready,
+            ctx.ratio(ready.median),
+            note="its bottom bar drawn: prompt-toolkit reads; what is typed before waits unechoed",
         )
     )
     ctx.coach("list").run()  # every shipped dialogue in the cache, as after a first use

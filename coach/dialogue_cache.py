@@ -20,10 +20,13 @@ The folder is the user's cache folder (`$XDG_CACHE_HOME/coach`, `~/.cache/coach`
 and is never inside COACH_HOME. Files are 0600 in a 0700 folder, written whole to a temporary
 file and renamed into place, so another coach process never reads half an entry.
 
-Entries are pickles. That is safe here because only coach writes them, in a folder of this
-user's own: a file that is not owned by this user, or can be written by others, is not read.
-Still, whatever is wrong with an entry (truncated, corrupt, foreign, an older coach's) is a
-miss and the entry is written anew; nothing here ever raises.
+Entries are plain data: JSON of strings, numbers, lists and objects, read back by the
+codec below into coach's own model classes and nothing else. Reading an entry cannot run
+code, whoever wrote it (a synced or shared `COACH_CACHE`, another account): the worst a
+forged entry can do is describe a dialogue, as a dialogue file can. Files that are not
+owned by this user, or can be written by others, are not read at all. Whatever is wrong
+with an entry (truncated, corrupt, foreign, an older coach's) is a miss and the entry is
+written anew; nothing here ever raises.
 """
 
 from __future__ import annotations
@@ -31,22 +34,30 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import importlib
+import json
 import os
+import re
 import sys
 import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import MISSING, fields, is_dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from coach import __version__
-from coach.errors import Issue
+from coach import __version__, lexicon
+from coach.errors import CoachError, Issue
 from coach.model import Dialogue
+from coach.visible import visible
 
 ENV = "COACH_CACHE"
 OFF = ("", "off")
-FORMAT = 1  # raise when the layout of an entry changes
+FORMAT = 2  # raise when the layout of an entry changes (1: pickles)
 MAGIC = b"coach-dialogue-cache\n"
 MAX_ENTRIES = 256  # beyond this, the entries used longest ago are removed
-SUFFIX = ".pickle"
+SUFFIX = ".entry"
+OLD_SUFFIXES = (".pickle",)  # entries of an older coach: never read, removed when pruning
 FREEZE_BYTES = 512 * 1024  # an entry this big (about 1,000 nodes) is kept out of the GC's way
 LEFTOVER_NS = 3600 * 10**9  # a temporary file this old was left by a coach that stopped
 
@@ -121,8 +132,6 @@ def sha256(data: bytes) -> str:
 
 def load(where: Slot) -> Entry | None:
     """The entry in this slot if it is there, whole, ours and still true; else None."""
-    import pickle
-
     try:
         data = _read_own(where.path)
     except OSError:
@@ -136,17 +145,17 @@ def load(where: Slot) -> Entry | None:
     if hashlib.sha256(payload).digest() != checksum:  # cut short or damaged
         return None
     # A big dialogue is 100,000s of small objects. The garbage collector would scan them as
-    # they come (3× the time of unpickling a 10,000-node dialogue) and again and again later;
+    # they come (3× the time of decoding a 10,000-node dialogue) and again and again later;
     # they live as long as the process, so a big one is moved out of its sight (gc.freeze).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        entry = pickle.loads(payload)
-        if not isinstance(entry, Entry) or not _is_entry(entry) or not _unchanged(entry.deps):
+        entry = decode(bytes(payload))
+        if not _unchanged(entry.deps):
             return None
         if collecting and len(payload) > FREEZE_BYTES:
             gc.freeze()
-    except Exception:  # damaged after all, or written by a coach whose classes differ
+    except Exception:  # damaged after all, forged, or written by a coach whose classes differ
         return None
     finally:
         if collecting:
@@ -158,21 +167,18 @@ def load(where: Slot) -> Entry | None:
 
 def store(where: Slot, entry: Entry) -> None:
     """Keep an entry in its slot. Never raises: without a cache coach only starts slower."""
-    import pickle
-
     try:
         base = _ensure_folder(where.path.parent)
         if base is None:
             return
-        _warm(entry.dialogue)
         key = where.key.encode("utf-8", "surrogateescape")
-        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = encode(entry)
         checksum = hashlib.sha256(payload).digest()
         _write_atomically(
             where.path, MAGIC + len(key).to_bytes(4, "big") + key + checksum + payload
         )
         _prune(base)
-    except Exception:  # an unwritable folder, a full disk, a dialogue that does not pickle
+    except Exception:  # an unwritable folder, a full disk, a value the codec does not know
         return
 
 
@@ -186,15 +192,6 @@ def file_digest(path: str) -> str:
 
 
 # -- checking an entry --------------------------------------------------------------------
-
-
-def _is_entry(entry: Entry) -> bool:
-    return (
-        isinstance(entry.dialogue, Dialogue)
-        and isinstance(entry.issues, list)
-        and all(isinstance(issue, Issue) for issue in entry.issues)
-        and isinstance(entry.deps, list)
-    )
 
 
 def _unchanged(deps: list[Dep]) -> bool:
@@ -278,8 +275,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _prune(base: Path) -> None:
-    """Remove the entries used longest ago when there are more than MAX_ENTRIES, and
-    temporary files that a coach stopped halfway left behind."""
+    """Remove the entries used longest ago when there are more than MAX_ENTRIES, the
+    entries of an older coach, and temporary files that a coach stopped halfway left behind."""
     entries, leftovers = [], []
     now = time.time_ns()
     with os.scandir(base) as found:
@@ -289,7 +286,9 @@ def _prune(base: Path) -> None:
             used = item.stat(follow_symlinks=False).st_mtime_ns
             if item.name.endswith(SUFFIX):
                 entries.append((used, item.path))
-            elif item.name.endswith(".tmp") and now - used > LEFTOVER_NS:
+            elif item.name.endswith(OLD_SUFFIXES) or (
+                item.name.endswith(".tmp") and now - used > LEFTOVER_NS
+            ):
                 leftovers.append(item.path)
     entries.sort()
     for old in leftovers + [path for _, path in entries[: max(0, len(entries) - MAX_ENTRIES)]]:
@@ -297,12 +296,302 @@ def _prune(base: Path) -> None:
             os.unlink(old)
 
 
-def _warm(dialogue: Dialogue) -> None:
-    """Build the lexicons' indexes before pickling, so a loaded entry has them ready."""
-    lexicons = list(dialogue.lexicons.values())
-    if dialogue.safety is not None:
-        lexicons += [rule.lexicon for rule in dialogue.safety.rules]
-    for lexicon in lexicons:
-        lexicon.warm()
-    for callee in dialogue.callees.values():
-        _warm(callee)
+# -- the codec ------------------------------------------------------------------------------
+#
+# An entry is one JSON array: [dialogue, [issue, ...], [[path, sha256], ...]]. Within it a
+# value is a string, number, true, false or null as itself; a mapping as a JSON object; and
+# everything else as a JSON array whose last element says what it is:
+#   [..., 0]  a tuple                [..., 1]  a tuple of plain values only
+#   [[a, b], ..., 2]                 a tuple of tuples of plain values (the lines of keys)
+#   [v, 3]    a lexicon or dialogue, kept in a table (they are shared: the safety net's word
+#             lists are the dialogue's, a sub-dialogue can be called twice)
+#   [i, 4]    the i-th one in that table, met before
+#   [source, flags, 5]               a regular expression (`matches()`), compiled again
+#   [..., 6]  a frozenset of plain values (the forms of a word)
+#   [{id: word list, ...}, 7]        a dialogue's word lists, each made when first used
+#   [field, ..., n]  an instance of the class numbered n - 8 (see `_layouts`), its fields in
+#             their order; -n when every field is a plain value (locations, names)
+# Positions instead of field names, and the marker at the end, keep the file and the work
+# small: a shipped dialogue is some 20,000 objects, and making them is most of what a
+# cached start spends on its dialogue. Three in four are its word lists, which the first
+# question does not need: each is made when a condition first asks for it (`Lexicons`).
+# The safety net's lists are made at once: every answer goes through them.
+
+# The modules whose frozen dataclasses an entry may hold. No other class is ever made: a
+# value of another kind is not written (that dialogue is not kept), and not read.
+MODULES = (
+    "coach.errors",
+    "coach.expr",
+    "coach.language.patterns",
+    "coach.lexicon",
+    "coach.model",
+    "coach.templates",
+)
+(
+    _TUPLE,
+    _PLAIN_TUPLE,
+    _PLAIN_PAIRS,
+    _SHARED,
+    _AGAIN,
+    _PATTERN,
+    _FROZENSET,
+    _LATER,
+    _FIRST_CLASS,
+) = range(9)
+_PLAIN = (str, int, float, bool, type(None))
+_SHAREABLE = (lexicon.Lexicon, Dialogue)
+
+
+@cache
+def _layouts() -> tuple[tuple[type, tuple[str, ...], bool], ...]:
+    """Every frozen dataclass of MODULES, in a fixed order, with the names of the fields an
+    entry holds and whether its constructor takes them by name. Fields whose names start
+    with "_" are derived (a dialogue's index of its nodes): the constructor makes them."""
+    classes = [
+        value
+        for name in MODULES
+        for value in vars(importlib.import_module(name)).values()
+        if isinstance(value, type)
+        and value.__module__ == name
+        and is_dataclass(value)
+        and value.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    ]
+    layouts = []
+    for cls in sorted(classes, key=lambda cls: (cls.__module__, cls.__qualname__)):
+        every = fields(cls)
+        kept = tuple(f.name for f in every if not f.name.startswith("_"))
+        layouts.append((cls, kept, len(kept) < len(every) or any(f.kw_only for f in every)))
+    return tuple(layouts)
+
+
+_REQUIRED = object()
+
+
+@cache
+def _defaults() -> dict[type, tuple[object, ...]]:
+    """Each class's default for each field an entry holds (_REQUIRED where there is none):
+    fields at the end that hold their default are left out, the constructor fills them in
+    (a question without variants, follow-ups or limits is most questions)."""
+    found: dict[type, tuple[object, ...]] = {}
+    for cls, names, _ in _layouts():
+        by_name = {f.name: f for f in fields(cls)}
+        defaults = []
+        for name in names:
+            field = by_name[name]
+            if field.default is not MISSING:
+                defaults.append(field.default)
+            elif field.default_factory is not MISSING:
+                defaults.append(field.default_factory())
+            else:
+                defaults.append(_REQUIRED)
+        found[cls] = tuple(defaults)
+    return found
+
+
+def encode(entry: Entry) -> bytes:
+    """An entry as JSON (UTF-8); TypeError or ValueError for a value the codec does not know."""
+    value = _encoder()
+    document = [
+        value(entry.dialogue),
+        [value(issue) for issue in entry.issues],
+        [[path, digest] for path, digest in entry.deps],
+    ]
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _encoder() -> Callable[[object], Any]:
+    """A function that turns a value of the model into JSON values, with a table of its own
+    for what is shared."""
+    tags = {cls: (tag, names) for tag, (cls, names, _) in enumerate(_layouts(), _FIRST_CLASS)}
+    defaults = _defaults()
+    shared: dict[int, int] = {}
+    keep: list[object] = []  # holds what `shared` names by id() until the end
+
+    def value(item: object) -> Any:
+        kind = type(item)
+        if kind in _PLAIN:
+            return item
+        if kind is dict:
+            return {key: value(each) for key, each in _text_keys(item).items()}
+        if kind is tuple:
+            return sequence(item)  # type: ignore[arg-type]
+        if kind is frozenset:
+            members: frozenset[object] = item  # type: ignore[assignment]
+            if not all(type(each) in _PLAIN for each in members):
+                raise TypeError("a set of values that are not plain")
+            return [*members, _FROZENSET]
+        if kind is re.Pattern:
+            pattern: re.Pattern[str] = item  # type: ignore[assignment]
+            return [pattern.pattern, pattern.flags, _PATTERN]
+        if kind in _SHAREABLE:
+            if id(item) in shared:
+                return [shared[id(item)], _AGAIN]
+            body = instance(item)
+            shared[id(item)] = len(shared)  # numbered when done: as the reader meets them
+            keep.append(item)
+            return [body, _SHARED]
+        return instance(item)
+
+    def sequence(items: tuple[object, ...]) -> list[Any]:
+        if all(type(each) in _PLAIN for each in items):
+            return [*items, _PLAIN_TUPLE]
+        if items and all(_plain_tuple(each) for each in items):
+            return [*(list(each) for each in items), _PLAIN_PAIRS]  # type: ignore[call-overload]
+        return [*(value(each) for each in items), _TUPLE]
+
+    def instance(item: object) -> list[Any]:
+        tag, names = tags[type(item)]  # KeyError: not a class an entry may hold
+        state = vars(item)
+        values = [state[name] for name in names]
+        default = defaults[type(item)]
+        while values and _same(values[-1], default[len(values) - 1]):
+            values.pop()
+        if all(type(each) in _PLAIN for each in values):
+            return [*values, -tag]
+        if type(item) is Dialogue:  # its word lists: each on its own, made when first used
+            return [
+                later(each) if name == "lexicons" else value(each)
+                for name, each in zip(names, values, strict=False)
+            ] + [tag]
+        return [*(value(each) for each in values), tag]
+
+    def later(lists: object) -> list[Any]:
+        return [{key: _encoder()(each) for key, each in _text_keys(lists).items()}, _LATER]
+
+    return value
+
+
+def _same(value: object, default: object) -> bool:
+    return default is not _REQUIRED and type(value) is type(default) and value == default
+
+
+def _text_keys(mapping: object) -> dict[str, Any]:
+    if isinstance(mapping, Lexicons):  # a cached dialogue's word lists, linked in anew
+        mapping = dict(mapping)
+    if not isinstance(mapping, dict) or not all(type(key) is str for key in mapping):
+        raise TypeError("a mapping with keys that are not text")
+    return mapping
+
+
+def _plain_tuple(item: object) -> bool:
+    return type(item) is tuple and all(type(each) in _PLAIN for each in item)
+
+
+def decode(payload: bytes) -> Entry:
+    """An entry from what `encode` wrote; ValueError (or another Exception) for anything else.
+
+    Only the classes of MODULES are ever made, from plain values: a forged entry can say
+    what a dialogue says, never run code."""
+    document = json.loads(payload)
+    if type(document) is not list or len(document) != 3:
+        raise ValueError("not an entry")
+    build = _builder()
+    dialogue = build(document[0])
+    issues = [build(issue) for issue in document[1]]
+    deps = [(path, digest) for path, digest in document[2]]
+    if (
+        type(dialogue) is not Dialogue
+        or not all(type(issue) is Issue for issue in issues)
+        or not all(type(path) is str and type(digest) is str for path, digest in deps)
+    ):
+        raise ValueError("not an entry")
+    return Entry(dialogue, issues, deps)
+
+
+def _builder() -> Callable[[Any], Any]:
+    """A function that turns one decoded JSON value back into the model's objects.
+
+    The hot path of a cached start: one call per object, each kept short. Objects are made
+    by their own constructors (a frozen dataclass's is the quickest way there is)."""
+    layouts = _layouts()
+    table: list[Any] = []
+
+    def build(item: Any) -> Any:
+        kind = type(item)
+        if kind is list:
+            return node(item)
+        if kind is dict:
+            return {key: build(each) for key, each in item.items()}
+        return item
+
+    def node(item: list[Any]) -> Any:
+        tag = item.pop()
+        if tag <= -_FIRST_CLASS:  # an instance with plain fields only: nothing to build inside
+            cls, names, keywords = layouts[-tag - _FIRST_CLASS]
+            values = item
+        elif tag >= _FIRST_CLASS:
+            cls, names, keywords = layouts[tag - _FIRST_CLASS]
+            values = [
+                node(each) if type(each) is list else build(each) if type(each) is dict else each
+                for each in item
+            ]
+        elif tag == _PLAIN_TUPLE:
+            return tuple(item)
+        elif tag == _FROZENSET:
+            return frozenset(item)
+        elif tag == _PLAIN_PAIRS:
+            return tuple(map(tuple, item))
+        elif tag == _TUPLE:
+            return tuple([node(each) if type(each) is list else build(each) for each in item])
+        else:
+            return special(tag, item)
+        if len(values) > len(names) or type(tag) is not int:  # fewer: defaults left out
+            raise ValueError("not an entry")
+        return cls(**dict(zip(names, values, strict=False))) if keywords else cls(*values)
+
+    def special(tag: int, item: list[Any]) -> Any:
+        if tag == _SHARED:
+            made = node(item[0])
+            if type(made) not in _SHAREABLE:
+                raise ValueError("not an entry")
+            table.append(made)
+            return made
+        if tag == _AGAIN:
+            return table[item[0]]
+        if tag == _PATTERN:
+            source, flags = item
+            return re.compile(source, flags)
+        if tag == _LATER:
+            (lists,) = item
+            if type(lists) is not dict or not all(type(each) is list for each in lists.values()):
+                raise ValueError("not an entry")
+            return Lexicons(lists)
+        raise ValueError("not an entry")
+
+    return build
+
+
+class Lexicons(Mapping[str, "lexicon.Lexicon"]):
+    """A cached dialogue's word lists by id, each made from its JSON when first asked for."""
+
+    __slots__ = ("_made", "_raw")
+
+    def __init__(self, raw: dict[str, list[Any]]) -> None:
+        self._raw = raw
+        self._made: dict[str, lexicon.Lexicon] = {}
+
+    def __getitem__(self, key: str) -> lexicon.Lexicon:
+        made = self._made.get(key)
+        if made is None:
+            raw = self._raw[key]  # KeyError: not one of them, as a dict says
+            try:
+                made = _builder()(raw)
+            except Exception:
+                made = None
+            if type(made) is not lexicon.Lexicon:
+                raise CoachError(
+                    f"de woordenlijst '{visible(key)}' in de cache van gecontroleerde "
+                    "gesprekken is beschadigd",
+                    f"gooi de map {visible(str(folder()))} weg; coach maakt hem opnieuw",
+                )
+            self._made[key] = made
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"Lexicons({list(self._raw)!r})"

@@ -252,12 +252,12 @@ class Store:
             _configure(db)
             _register_functions(db)
             _migrate(db, path)
-        except StoreError:
-            connection.close()
-            raise
         except sqlite3.Error as exc:
             connection.close()
             raise _open_error(path, exc) from None
+        except BaseException:  # refused, a file that went, Ctrl-C: never a connection left open
+            connection.close()
+            raise
         return cls(db, path, clock)
 
     @classmethod

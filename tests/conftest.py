@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import MINIMAL
@@ -36,6 +37,27 @@ def coach_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     return home
+
+
+@pytest.fixture(autouse=True)
+def _no_store_left_open(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every store a test opens is closed when the test ends, also one the test left open:
+    a SQLite connection collected later is a ResourceWarning (Python 3.13), blamed on
+    whichever test happens to run then."""
+    from coach.store import Store
+
+    opened: list[Store] = []
+    real = Store.open.__func__  # type: ignore[attr-defined]
+
+    def tracked(cls: type[Store], *args: Any, **kwargs: Any) -> Store:
+        store: Store = real(cls, *args, **kwargs)
+        opened.append(store)
+        return store
+
+    monkeypatch.setattr(Store, "open", classmethod(tracked))
+    yield
+    for store in opened:
+        store.close()  # closing twice is harmless
 
 
 @pytest.fixture

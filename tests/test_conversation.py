@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -62,8 +62,10 @@ class FakeInterface:
 
 
 @pytest.fixture
-def store(coach_home: Path) -> Store:
-    return Store.open(coach_home)
+def store(coach_home: Path) -> Iterator[Store]:
+    opened = Store.open(coach_home)
+    yield opened
+    opened.close()
 
 
 Begin = Callable[..., tuple[Conversation, FakeInterface]]

@@ -321,45 +321,114 @@ def test_a_damaged_entry_is_a_miss_and_is_replaced(
     assert len(parsed) == 4  # written anew, so a hit again
 
 
-def test_an_entry_that_does_not_unpickle_is_a_miss(
+def test_an_entry_that_does_not_decode_is_a_miss(
     scripts: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_dialogue(scripts / "hoofd.yaml")
-    import pickle
 
-    def broken(data: bytes) -> object:
-        raise AttributeError("Can't get attribute 'Dialogue' on <module 'coach.model'>")
+    def broken(payload: bytes) -> object:
+        raise ValueError("not an entry")
 
-    monkeypatch.setattr(pickle, "loads", broken)
+    monkeypatch.setattr(dialogue_cache, "decode", broken)
     load_dialogue(scripts / "hoofd.yaml")
     assert parsed == ["hoofd.yaml", "gevoel.yaml"] * 2
 
 
-def test_a_pickled_object_of_another_kind_is_a_miss(
-    scripts: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def forge(payload: bytes) -> None:
+    """Put `payload` in every entry, behind the head and checksum coach expects: what
+    anyone who can write the cache folder could do."""
     import hashlib
-    import pickle
 
-    load_dialogue(scripts / "hoofd.yaml")
-    unpickled: list[object] = []
-    real = pickle.loads
-
-    def spy(data: bytes) -> object:
-        unpickled.append(real(data))
-        return unpickled[-1]
-
-    monkeypatch.setattr(pickle, "loads", spy)
     for file in cache_files():
         data = file.read_bytes()
         start = len(dialogue_cache.MAGIC)
         size = int.from_bytes(data[start : start + 4], "big")
         head = data[: start + 4 + size]  # magic, the key's length, the key: all as they were
-        payload = pickle.dumps({"not": "an entry"})
         file.write_bytes(head + hashlib.sha256(payload).digest() + payload)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"not": "an entry"}',
+        b"[1, 2, 3]",
+        b'[["x", 999], [], []]',  # a class that does not exist
+        b'[["a", "b", -5], [], []]',  # a location where the dialogue should be
+        b'[null, [], [["pad", 12]]]',
+        b"[" * 100_000 + b"]" * 100_000,  # deeper than any reader can go
+    ],
+    ids=["object", "numbers", "unknown-class", "wrong-class", "bad-deps", "deep"],
+)
+def test_a_value_of_another_kind_is_a_miss(
+    scripts: Path, parsed: list[str], payload: bytes
+) -> None:
     load_dialogue(scripts / "hoofd.yaml")
-    assert {"not": "an entry"} in unpickled  # the head fitted: refused for what it holds
+    forge(payload)
+    load_dialogue(scripts / "hoofd.yaml")
     assert parsed == ["hoofd.yaml", "gevoel.yaml"] * 2
+
+
+class _Runs:
+    """Unpickling this creates a file: what a forged pickle would make coach do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (Path.touch, (str(self.marker),))  # type: ignore[return-value]
+
+
+def test_a_forged_entry_runs_no_code(scripts: Path, parsed: list[str], tmp_path: Path) -> None:
+    import pickle
+
+    marker = tmp_path / "uitgevoerd"
+    load_dialogue(scripts / "hoofd.yaml")
+    forge(pickle.dumps(_Runs(marker)))
+    assert load_dialogue(scripts / "hoofd.yaml").id == "hoofd"
+    assert not marker.exists()  # refused as an entry: read and checked again instead
+    assert parsed == ["hoofd.yaml", "gevoel.yaml"] * 2
+
+
+def test_entries_are_plain_json_after_their_head(scripts: Path) -> None:
+    import json
+
+    load_dialogue(scripts / "hoofd.yaml")
+    for file in cache_files():
+        data = file.read_bytes()
+        start = len(dialogue_cache.MAGIC)
+        size = int.from_bytes(data[start : start + 4], "big")
+        document = json.loads(data[start + 4 + size + 32 :])
+        assert isinstance(document, list) and len(document) == 3
+
+
+def test_every_shipped_dialogue_comes_back_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach import catalog
+
+    monkeypatch.setenv("COACH_CACHE", "off")
+    loaded = [entry.dialogue for entry in catalog.entries() if entry.dialogue is not None]
+    assert len(loaded) >= 3
+    for dialogue in loaded:
+        entry = dialogue_cache.Entry(dialogue, [], [("/ergens/lijst.yaml", "")])
+        back = dialogue_cache.decode(dialogue_cache.encode(entry))
+        assert back.deps == entry.deps
+        assert back.dialogue == dialogue and back.dialogue.nodes == dialogue.nodes
+        assert back.dialogue.safety == dialogue.safety
+        assert dict(back.dialogue.lexicons) == dict(dialogue.lexicons)
+        assert dict(back.dialogue.callees) == dict(dialogue.callees)
+        assert [back.dialogue.successor(node) for node in back.dialogue.nodes] == [
+            dialogue.successor(node) for node in dialogue.nodes
+        ]
+
+
+def test_entries_of_an_older_coach_are_removed_unread(scripts: Path) -> None:
+    folder = dialogue_cache.folder()
+    assert folder is not None
+    folder.mkdir(mode=0o700, parents=True)
+    old = folder / ("0" * 64 + ".pickle")
+    old.write_bytes(b"an old entry")
+    old.chmod(0o600)
+    load_dialogue(scripts / "hoofd.yaml")
+    assert not old.exists()
 
 
 @pytest.mark.parametrize("value", ["off", "OFF", ""])
@@ -463,3 +532,27 @@ def test_warnings_of_a_cached_dialogue_show_in_validate_with_file_and_line(
     assert second == first
     assert "scripts/hoofd.yaml:20: waarschuwing: nodes.slot" in second.out
     assert "2 waarschuwingen" in second.out
+
+
+def test_word_lists_are_made_when_first_used(scripts: Path) -> None:
+    from coach.lexicon import Lexicon
+
+    first = load_dialogue(scripts / "hoofd.yaml")
+    cached = load_dialogue(scripts / "hoofd.yaml")
+    lists = cached.lexicons
+    assert isinstance(lists, dialogue_cache.Lexicons)
+    assert sorted(lists) == sorted(first.lexicons) and len(lists) == len(first.lexicons)
+    assert lists._made == {}  # the first question needs none of them
+    assert type(lists["eigen"]) is Lexicon and lists["eigen"] == first.lexicons["eigen"]
+    assert lists["eigen"] is lists["eigen"]  # made once
+    assert "geen-lijst" not in lists and lists.get("geen-lijst") is None
+
+
+def test_a_damaged_word_list_stops_with_a_clear_message() -> None:
+    from coach.errors import CoachError
+
+    lists = dialogue_cache.Lexicons({"emoties": [["niet", "goed"], 99]})
+    with pytest.raises(CoachError) as raised:
+        lists["emoties"]
+    assert "woordenlijst 'emoties'" in raised.value.message and "beschadigd" in raised.value.message
+    assert "gooi de map" in raised.value.hint

@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from coach.sqlite import Database
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
+def db(tmp_path: Path) -> Iterator[Database]:
     database = Database(sqlite3.connect(tmp_path / "t.db"))
     database.execute("CREATE TABLE t (x INTEGER PRIMARY KEY, y TEXT)")
-    return database
+    yield database
+    database.close()
 
 
 def other_view(tmp_path: Path) -> list[tuple[int, str]]:
-    with sqlite3.connect(tmp_path / "t.db") as other:
+    # closing(): `with connection` only ends a transaction, it leaves the connection open
+    with closing(sqlite3.connect(tmp_path / "t.db")) as other:
         return list(other.execute("SELECT x, y FROM t ORDER BY x"))
+
+
+def test_no_numbered_placeholders_anywhere() -> None:
+    """`?3` with a sequence of values: Python 3.14 refuses it. Plain `?` or `:name` only."""
+    numbered = re.compile(r"[\s(,=]\?\d")
+    found = [
+        f"{path.relative_to(REPO)}:{number}"
+        for folder in ("coach", "tests")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if numbered.search(line)
+    ]
+    assert found == []
 
 
 def test_a_write_outside_a_transaction_is_committed_at_once(db: Database, tmp_path: Path) -> None:

@@ -63,9 +63,9 @@ def test_anchors_and_aliases_are_refused_with_their_lines() -> None:
 def test_billion_laughs_is_refused_quickly() -> None:
     levels = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     levels += [f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]" for n in range(1, 12)]
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a busy machine stretches the clock, not this
     found = codes("\n".join(levels) + "\n")
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert ("ALIAS", 2) in found and ("ANCHOR", 1) in found
 
 

@@ -24,6 +24,7 @@ from rich.text import Text
 from coach.conversation import Progress
 from coach.model import Dialogue
 from coach.steps import Ask, CardLine, Choose, End, Prompt, Say, Scale, Step
+from coach.ui import keys
 from coach.ui.console import make_console as make_console  # where tests and callers look
 from coach.visible import hidden_characters, stand_in, visible
 
@@ -266,7 +267,8 @@ class PromptReader:
     @property
     def session(self) -> Any:
         """prompt-toolkit is loaded when the first answer is read, after the first question
-        is on the screen: importing it takes longer than everything before (bench/)."""
+        is on the screen: importing it takes longer than everything before (bench/). What is
+        typed until then waits, unechoed, as typeahead (coach/ui/keys.py)."""
         if self._made is None:
             self._made = self._make_session()
         return self._made
@@ -341,6 +343,8 @@ class PromptReader:
                 )
             finally:
                 self._release_signals()  # one held since Enter arrives here
+                keys.paste(True)  # prompt-toolkit turned it off: a paste until the next
+                # prompt is one answer too
         except BaseException:  # Ctrl-C, Ctrl-D, a closed terminal: keep what was typed
             self._draft = self.session.default_buffer.text
             raise
@@ -387,6 +391,7 @@ def interface_for(
     console = console or make_console()
     stream = stdin or sys.stdin
     if stream.isatty() and sys.stdout.isatty():
+        keys.reading()  # the first question comes next: Ctrl-C waits its turn as a key
         return TerminalInterface(console, PromptReader(), dialogue)
     binary = cast(IO[bytes], getattr(stream, "buffer", stream))
     return TerminalInterface(console, LineReader(binary, console), dialogue, plain=True)

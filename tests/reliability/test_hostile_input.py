@@ -15,6 +15,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def echo(tmp_path: Path) -> Path:
 
 def stored(home: Path) -> tuple[list[bytes], list[bytes | None]]:
     """The user turns and the session subjects, as the bytes SQLite holds."""
-    with sqlite3.connect(home / "coach.db") as db:
+    with closing(sqlite3.connect(home / "coach.db")) as db:
         db.text_factory = bytes
         turns = [
             row[0]
@@ -253,9 +254,11 @@ def test_the_worst_sequences_never_reach_a_real_terminal(
 ) -> None:
     term = terminal(terminals, coach_home, "run", str(echo))
     term.wait_for("Met wie voer je het gesprek?")
+    term.wait_for_input()
     term.child.send("\x1b[200~" + WORST + "\x1b[201~")  # pasted: the escapes arrive raw
     term.child.send("\r")
     term.wait_for("Wat wil je tegen")
+    term.wait_for_input()
     term.child.send("\x1b[200~" + WORST + "\x1b[201~")
     term.child.send("\r")
     screen = term.wait_for("Kaart voor")
@@ -264,7 +267,7 @@ def test_the_worst_sequences_never_reach_a_real_terminal(
     assert "Met wie voer je het gesprek?" in screen  # the screen was not cleared
     for part in WORST_SHOWN.split():  # the answer printed back, wrapped between words
         assert part in screen, part
-    with sqlite3.connect(coach_home / "coach.db") as db:
+    with closing(sqlite3.connect(coach_home / "coach.db")) as db:
         said = [row[0] for row in db.execute("SELECT text FROM turns WHERE speaker = 'user'")]
     assert said == [WORST, WORST]
 
@@ -283,15 +286,17 @@ def test_bytes_that_are_not_utf8_in_a_real_terminal_are_replaced_with_a_notice(
 ) -> None:
     term = terminal(terminals, coach_home, "run", str(echo))
     term.wait_for("Met wie voer je het gesprek?")
+    term.wait_for_input()
     term.child.send(b"Jos\xe9 en \xff\xfe")
     term.child.send("\r")
     screen = term.wait_for("Wat wil je tegen")
     assert "geen UTF-8" in screen and "er ging iets mis" not in screen
+    term.wait_for_input()
     term.child.send(b"half \xff getypt")
     term.child.sendintr()  # Ctrl-C: the half-typed answer is kept as the draft
     term.wait_for("Gepauzeerd")
     assert term.exit_status() == 130
-    with sqlite3.connect(coach_home / "coach.db") as db:
+    with closing(sqlite3.connect(coach_home / "coach.db")) as db:
         (said,) = db.execute("SELECT text FROM turns WHERE speaker = 'user'").fetchone()
         (draft,) = db.execute("SELECT draft FROM sessions").fetchone()
     assert said == "Jos\ufffd en \ufffd\ufffd"
