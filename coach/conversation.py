@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -63,6 +65,27 @@ class Outcome:
     session_id: int
     status: str  # completed, paused, stopped
     interrupted: bool = False  # ended by Ctrl-C or a signal rather than by a command
+
+
+WARM_AFTER = 0.4  # seconds
+
+
+def warm_while_reading(dialogue: Dialogue) -> None:
+    """Make the word lists ready while the leader reads the question and types: the safety
+    net reads every answer, and a cached dialogue makes its lists, their forms and indexes
+    when first asked (coach/dialogue_cache.py). Waiting on the keyboard leaves the
+    interpreter free, so the first answer finds them made."""
+
+    def warm() -> None:
+        # Let the input line come first (loading prompt-toolkit); a leader reads for longer.
+        time.sleep(WARM_AFTER)
+        with contextlib.suppress(Exception):  # a list that cannot be made fails when used
+            lexicons = [rule.lexicon for rule in dialogue.safety.rules] if dialogue.safety else []
+            lexicons += list(dialogue.lexicons.values())
+            for lexicon in lexicons:
+                lexicon.warm()
+
+    threading.Thread(target=warm, name="coach-warm", daemon=True).start()
 
 
 class Conversation:
@@ -153,6 +176,7 @@ class Conversation:
             self._show(self.engine.current_steps())
             if self._prefill:
                 self.interface.notice(messages.DRAFT_BACK, "quiet")
+        warm_while_reading(self.dialogue)
         while not self.engine.finished:
             prompt = self.engine.prompt
             assert prompt is not None

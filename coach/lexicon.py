@@ -118,7 +118,7 @@ class Lexicon:
         return Lexicon(self.id, self.title, entries, self.negation)
 
     def warm(self) -> None:
-        """Build the index now (it is kept when the lexicon is cached with a dialogue)."""
+        """Build the indexes now; a conversation does this while the leader types."""
         _ = self._index, self._typo_index
         if self.exceptions:
             self.idioms.warm()

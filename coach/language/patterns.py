@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from coach.language.analysis import Analysis
-from coach.language.forms import Forms, compound_head, forms_of
+from coach.language.forms import compound_head, forms_of
 from coach.language.irregular import FORM_TO_INFINITIVES
 from coach.language.tokens import WORD
 from coach.text import FUNCTION_WORDS, fold, stem
@@ -41,10 +42,18 @@ class Word:
     source: str
     how: str  # "forms", "exact", "prefix" or "suffix"
     text: str  # folded
-    forms: frozenset[str] = frozenset()
-    split: tuple[tuple[str, frozenset[str]], ...] = ()
     stem: str = ""  # the Snowball stem, also accepted (empty: forms only)
     compound: bool = False  # also the head of a compound
+
+    # The forms are made from the word when first needed, not kept with it: a cached
+    # dialogue then starts without them, and they are made while the leader types.
+    @cached_property
+    def forms(self) -> frozenset[str]:
+        return forms_of(self.text).whole if self.how == "forms" else frozenset()
+
+    @cached_property
+    def split(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        return forms_of(self.text).split if self.how == "forms" else ()
 
     def fits(self, analysis: Analysis, index: int) -> int | None:
         """The last token this word covers when it starts at `index`, or None."""
@@ -182,13 +191,10 @@ def compile_word(raw: str, stems: bool = True) -> Word:
     if folded.startswith("*"):
         return _checked(Word(raw, "suffix", core))
     _checked(Word(raw, "forms", core))
-    forms: Forms = forms_of(core)
     return Word(
         raw,
         "forms",
         core,
-        forms.whole,
-        forms.split,
         # Snowball conflates `geslagen` and `geslaagd`: words whose forms the irregular-verb
         # table gives in full do without the stem.
         stem(core) if stems and len(core) >= 4 and core not in FORM_TO_INFINITIVES else "",
