@@ -39,6 +39,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, fields, is_dataclass
@@ -564,13 +565,23 @@ def _builder() -> Callable[[Any], Any]:
 class Lexicons(Mapping[str, "lexicon.Lexicon"]):
     """A cached dialogue's word lists by id, each made from its JSON when first asked for."""
 
-    __slots__ = ("_made", "_raw")
+    __slots__ = ("_lock", "_made", "_raw")
 
     def __init__(self, raw: dict[str, list[Any]]) -> None:
         self._raw = raw
         self._made: dict[str, lexicon.Lexicon] = {}
+        # Making a list uses up its JSON, and the lists are also made while the leader
+        # types (coach/conversation.py): one thread at a time.
+        self._lock = threading.Lock()
 
     def __getitem__(self, key: str) -> lexicon.Lexicon:
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        with self._lock:
+            return self._make(key)
+
+    def _make(self, key: str) -> lexicon.Lexicon:
         made = self._made.get(key)
         if made is None:
             raw = self._raw[key]  # KeyError: not one of them, as a dict says
