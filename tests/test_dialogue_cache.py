@@ -548,26 +548,30 @@ def test_word_lists_are_made_when_first_used(scripts: Path) -> None:
     assert "geen-lijst" not in lists and lists.get("geen-lijst") is None
 
 
-def test_word_lists_made_from_two_threads_at_once_are_made_once(scripts: Path) -> None:
+def test_word_lists_made_from_two_threads_at_once_are_made_once() -> None:
     # the lists are also made while the leader types (coach/conversation.py)
     import threading
 
-    load_dialogue(scripts / "hoofd.yaml")
-    for _ in range(20):
-        lists = load_dialogue(scripts / "hoofd.yaml").lexicons
-        made: list[object] = []
-        start = threading.Barrier(4)
+    from coach import catalog
 
-        def get(lists: object, made: list[object], start: threading.Barrier) -> None:
-            start.wait()
-            made.append(lists["eigen"])  # type: ignore[index]
+    catalog.load("buiv")  # the second load comes from the cache
+    lists = catalog.load("buiv")[0].lexicons
+    assert isinstance(lists, dialogue_cache.Lexicons)
+    names = sorted(lists)
+    made: list[list[object]] = [[], [], []]
+    start = threading.Barrier(3)
 
-        threads = [threading.Thread(target=get, args=(lists, made, start)) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert len(made) == 4 and all(each is made[0] for each in made)
+    def get(into: list[object]) -> None:
+        start.wait()
+        into.extend(lists[name] for name in names)
+
+    threads = [threading.Thread(target=get, args=(into,)) for into in made]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made[0] == made[1] == made[2] and len(made[0]) == len(names)
+    assert all(a is b for a, b in zip(made[0], made[1], strict=True))
 
 
 def test_a_damaged_word_list_stops_with_a_clear_message() -> None:
