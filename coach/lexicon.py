@@ -352,23 +352,3 @@ def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, s
             )
             spans.append((area[0], area[-1], pattern.source))
     return spans
-    idioms = lexicon.idioms
-    for index in range(len(analysis.tokens)):
-        for entry in idioms.candidates(analysis, index):
-            pattern = entry.pattern
-            match = matches_at(pattern, analysis, index)
-            if True:
-                # `geen gedachte over mijn pensioen`: a negated idiom explains nothing away
-                if match is None or _negation(lexicon, analysis, match):
-                    continue
-                if not pattern.spread:
-                    spans.append((match.first, match.last, pattern.source))
-                    continue
-                # `all:` or `within:` idioms take their whole clause or sentence
-                area = (
-                    analysis.sentence_range(index)
-                    if pattern.within == "sentence"
-                    else analysis.clause_range(index)
-                )
-                spans.append((area[0], area[-1], pattern.source))
-    return spans

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,14 +22,7 @@ class Analysis:
 
     def clause_range(self, index: int) -> range:
         """The token indexes of the clause this token is in."""
-        clause = self.tokens[index].clause
-        first = index
-        while first > 0 and self.tokens[first - 1].clause == clause:
-            first -= 1
-        last = index
-        while last + 1 < len(self.tokens) and self.tokens[last + 1].clause == clause:
-            last += 1
-        return range(first, last + 1)
+        return self._around(index, lambda token: token.clause)
 
     def is_historical(self, index: int) -> bool:
         """Whether this token's clause or sentence is dated in a past that is over."""
@@ -36,12 +30,17 @@ class Analysis:
         return token.clause in self.historical or -1 - token.sentence in self.historical
 
     def sentence_range(self, index: int) -> range:
-        sentence = self.tokens[index].sentence
+        """The token indexes of the sentence this token is in."""
+        return self._around(index, lambda token: token.sentence)
+
+    def _around(self, index: int, part: Callable[[Token], int]) -> range:
+        """The run of tokens around this one that share its clause or sentence."""
+        own = part(self.tokens[index])
         first = index
-        while first > 0 and self.tokens[first - 1].sentence == sentence:
+        while first > 0 and part(self.tokens[first - 1]) == own:
             first -= 1
         last = index
-        while last + 1 < len(self.tokens) and self.tokens[last + 1].sentence == sentence:
+        while last + 1 < len(self.tokens) and part(self.tokens[last + 1]) == own:
             last += 1
         return range(first, last + 1)
 
