@@ -345,10 +345,6 @@ def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, s
                 spans.append((match.first, match.last, pattern.source))
                 continue
             # `all:` or `within:` idioms take their whole clause or sentence
-            area = (
-                analysis.sentence_range(index)
-                if pattern.within == "sentence"
-                else analysis.clause_range(index)
-            )
+            area = analysis.area(index, pattern.within)
             spans.append((area[0], area[-1], pattern.source))
     return spans

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 
 from coach.language.analysis import Analysis, analyse
+from coach.language.owner import QUOTE, SELF, owner, target
+from coach.language.tone import light
 from coach.lexicon import findings
 from coach.model import Safety
 
@@ -97,10 +99,6 @@ _LINES = {
 }
 
 
-# Words that make the leader the one a threat or an act of violence is aimed at.
-_LEADER = frozenset({"ik", "me", "mij", "mezelf", "mijzelf"})
-
-
 def signal(safety: Safety | None, text: str, shown: Iterable[str]) -> tuple[str, str] | None:
     """(level, the words that gave the signal) for the first level not shown yet, or None.
 
@@ -140,7 +138,8 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
             first = _first_token(analysis, finding.hit.start)
             if first is None or analysis.is_historical(first):
                 continue
-            level = _level(rule.level, analysis, first)
+            last = _last_token(analysis, finding.hit.end, first)
+            level = _level(rule.level, analysis, first, last)
             if level and not (over and level != "crisis"):
                 found.append((level, finding.hit.text))
     return sorted(found, key=lambda pair: _URGENCY.index(pair[0]))
@@ -153,25 +152,38 @@ def _first_token(analysis: Analysis, start: int) -> int | None:
     return next((token.index for token in analysis.tokens if token.start >= start), None)
 
 
-def _level(rule_level: str, analysis: Analysis, index: int) -> str:
-    attribution = analysis.attribution[index]
-    token = analysis.tokens[index]
-    # `mijn vrouw zegt dat ik te veel drink`: reported, but about the leader
-    own = (attribution.speaker == "self" and attribution.about != "other") or (
-        attribution.about == "self" and not token.quoted
-    )
+def _last_token(analysis: Analysis, end: int, first: int) -> int:
+    last = first
+    for token in analysis.tokens[first:]:
+        if token.start >= end:
+            break
+        last = token.index
+    return last
+
+
+def _level(rule_level: str, analysis: Analysis, first: int, last: int) -> str:
+    """The level for the words from token `first` to `last`: the rule's own level when they
+    are about the leader, `ander` when about someone else (see coach.language.owner)."""
     if rule_level == "geweld":
-        clause = analysis.clause_range(index)
-        sentence = analysis.sentence_range(index)
-        aimed_at_leader = any(analysis.tokens[i].folded in _LEADER for i in clause) or (
-            own and any(analysis.tokens[i].folded in _LEADER for i in sentence)
-        )
-        return "zorg" if aimed_at_leader else "ander"
-    if rule_level == "ander" or own:
+        return "zorg" if target(analysis.tokens, first, last) == SELF else "ander"
+    whose = owner(analysis.tokens, first, last)
+    if whose != SELF and light(analysis.tokens, analysis.text):
+        return ""  # `'ik wil dood' zei hij over de spruitjes; we hebben erom gelachen`
+    if whose == SELF and rule_level != "ander" and _light_sentence(analysis, first):
+        return ""  # `dan spring ik uit het raam, haha`
+    if rule_level == "ander" or whose == SELF:
         return rule_level
-    if rule_level == "zorg" and analysis.tokens[index].quoted:
+    if rule_level == "zorg" and whose == QUOTE:
         return ""  # someone quoted saying `ik kan niet meer` is too often a manner of speaking
     return "ander"
+
+
+def _light_sentence(analysis: Analysis, index: int) -> bool:
+    sentence = analysis.sentence_range(index)
+    tokens = analysis.tokens
+    # the sentence's text runs on to the next sentence, so a closing `haha` counts
+    end = tokens[sentence[-1] + 1].start if sentence[-1] + 1 < len(tokens) else len(analysis.text)
+    return light([tokens[i] for i in sentence], analysis.text[tokens[sentence[0]].start : end])
 
 
 def quoted(words: str) -> str:

@@ -24,6 +24,15 @@ class Analysis:
         """The token indexes of the clause this token is in."""
         return self._around(index, lambda token: token.clause)
 
+    def area(self, index: int, within: str) -> range:
+        """The tokens around this one where the parts of an `all:` pattern may meet: its
+        clause, its sentence, or the whole answer (a list, a pasted mail)."""
+        if within == "answer":
+            return range(len(self.tokens))
+        if within == "sentence":
+            return self.sentence_range(index)
+        return self.clause_range(index)
+
     def is_historical(self, index: int) -> bool:
         """Whether this token's clause or sentence is dated in a past that is over."""
         token = self.tokens[index]

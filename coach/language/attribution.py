@@ -165,6 +165,7 @@ HISTORICAL = frozenset(
         ("verleden",),
         ("mijn", "studie"),
         ("toen", "ik", "net"),
+        ("back", "in", "the"),
     }
 )
 

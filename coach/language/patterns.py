@@ -154,7 +154,7 @@ Element = Alternatives | Gap | ClauseEnd | Group
 class Pattern:
     source: str
     sequences: tuple[tuple[Element, ...], ...]  # one, or several in any order (`all:`)
-    within: str = "clause"  # where the sequences of `all:` must meet: clause or sentence
+    within: str = "clause"  # where the sequences of `all:` meet: clause, sentence or answer
     who: str = ""  # "self": only in the leader's own words about themselves; "other"
     spread: bool = False  # as an idiom: takes its whole clause or sentence (`within:`)
 
@@ -300,11 +300,7 @@ def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None
     if first is None:
         return None
     used = list(first)
-    area = (
-        analysis.clause_range(index)
-        if pattern.within == "clause"
-        else analysis.sentence_range(index)
-    )
+    area = analysis.area(index, pattern.within)
     for sequence in pattern.sequences[1:]:
         found = next(
             (

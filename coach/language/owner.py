@@ -1,0 +1,292 @@
+"""Whose experience a finding is: the leader's own, someone else's, or words quoted.
+
+The safety net needs more than "who is named first in the clause". In `Na het gesprek met
+de ouders heb ik mezelf gekrast` the parents are named first, but the leader is the one who
+did it; in `ik maak me zorgen om een leerling die zichzelf snijdt` the leader is named
+first, but the pupil is the one at risk. So a finding is read from the inside out:
+
+1. a quotation, or words after `zei:` without `dat`, are someone else's (`quote`), unless
+   the leader introduces them (`ik dacht: '…'`);
+2. a person inside the found words decides (`beter af zonder mij`, `hij drinkt`);
+3. a relative clause after a person (`een leerling die …`) is about that person;
+4. otherwise the subject of the clause: the first person named who is not part of a
+   phrase with a preposition (`met de ouders`, `van mijn moeder`, `door een vader`);
+5. otherwise the subject of the nearest clause before it in the sentence;
+6. otherwise the leader: a fragment (`elke avond een fles wijn`) is the writer's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from coach.language.attribution import PEOPLE, SPEECH_VERBS
+from coach.language.tokens import Token
+
+SELF = "self"
+OTHER = "other"
+QUOTE = "quote"
+
+# The leader as subject or object. `je` is left out: it is as often `one` as `you`.
+SELF_MARKERS = frozenset(
+    {
+        *("ik", "k", "ikzelf", "me", "mij", "mezelf", "mijzelf", "m'n", "mn", "mijn"),
+        *("i", "i'm", "i've", "i'd", "i'll", "myself", "my"),
+    }
+)
+_POSSESSIVE_SELF = frozenset({"mijn", "m'n", "mn", "my"})
+OTHER_MARKERS = frozenset(
+    {"hij", "zij", "ze", "hem", "zichzelf", "hijzelf", "zijzelf", "he", "she"}
+)
+# A person named after one of these is not the subject of the clause.
+PREPOSITIONS = frozenset(
+    {
+        *("met", "van", "door", "tegen", "bij", "voor", "over", "aan", "naar", "om", "op"),
+        *("na", "sinds", "zonder", "achter", "onder", "tussen", "namens", "vanwege", "with"),
+    }
+)
+# Words that may stand between a preposition and the person: `met de boze vader van`.
+_FILLERS = frozenset(
+    {
+        *("de", "het", "een", "mijn", "m'n", "mn", "zijn", "haar", "onze", "ons", "hun"),
+        *("die", "dat", "deze", "dit", "twee", "drie", "andere", "nieuwe", "jonge", "oude"),
+        *("boze", "eigen", "paar", "aantal", "enkele", "sommige", "alle"),
+    }
+)
+# Heads of compounds that name a person: `teamleider`, `pleegvader`, `ib'er`.
+_PERSON_HEADS = (
+    "leider",
+    "docent",
+    "leraar",
+    "collega",
+    "leerling",
+    "moeder",
+    "vader",
+    "begeleider",
+    "coordinator",
+    "directeur",
+    "assistent",
+    "medewerker",
+    "bestuurder",
+    "ouder",
+    "mentor",
+    "stagiair",
+    "juf",
+    "meester",
+    "vriend",
+    "vriendin",
+    "kind",
+    "zoon",
+    "dochter",
+)
+_PLURALS = ("'s", "s", "en", "n")
+
+
+def is_person(word: str) -> bool:
+    """Whether a folded word names another person: `collega`, `teamleiders`, `pleegvader`."""
+    if word in PEOPLE or word in OTHER_MARKERS:
+        return True
+    for ending in ("", *_PLURALS):
+        base = word[: -len(ending)] if ending and word.endswith(ending) else word
+        if ending and base == word:
+            continue
+        if base in PEOPLE or (len(base) > 5 and base.endswith(_PERSON_HEADS)):
+            return True
+    return word.endswith(("'er", "’er")) and len(word) > 4  # `ib'er`, `mr'er`
+
+
+def owner(tokens: Sequence[Token], first: int, last: int) -> str:
+    """Whose the words from token `first` to `last` are: SELF, OTHER or QUOTE."""
+    hit = tokens[first]
+    if hit.quoted and not _introduced_by_self(tokens, first):
+        return QUOTE
+    if _direct_speech(tokens, first):
+        return QUOTE
+    inside = _inside(tokens, first, last)
+    if inside:
+        return inside
+    relative = _relative(tokens, first)
+    if relative:
+        return relative
+    subject = _subject(tokens, hit.clause)
+    if subject:
+        return subject
+    for earlier in range(hit.clause - 1, -1, -1):
+        if not any(t.clause == earlier and t.sentence == hit.sentence for t in tokens):
+            break
+        subject = _subject(tokens, earlier)
+        if subject:
+            return subject
+    return SELF
+
+
+def _inside(tokens: Sequence[Token], first: int, last: int) -> str:
+    """The person in the found words themselves, within their first clause: the leader
+    wherever named (`beter af zonder mij`), someone else only as a subject (`hij drinkt`,
+    not `de pillen van mijn moeder`)."""
+    span = [i for i in range(first, last + 1) if tokens[i].clause == tokens[first].clause]
+    sides = [(_side(tokens, i), _after_preposition(tokens, i)) for i in span]
+    if any(side == SELF for side, _ in sides):
+        return SELF
+    if any(side == OTHER and not governed for side, governed in sides):
+        return OTHER
+    return ""
+
+
+def _subject(tokens: Sequence[Token], clause: int) -> str:
+    """The subject of a clause: its first person outside a phrase with a preposition, or
+    else the leader named after one (`voor mij hoeft het niet meer`)."""
+    members = [token for token in tokens if token.clause == clause]
+    if not members:
+        return ""
+    span = range(members[0].index, members[-1].index + 1)
+    found = _person_of(tokens, span, subject_only=True)
+    if found:
+        return found
+    return SELF if any(_side(tokens, index) == SELF for index in span) else ""
+
+
+def _person_of(tokens: Sequence[Token], span: range, subject_only: bool) -> str:
+    """The first person named in the span; with `subject_only`, not one in a phrase with a
+    preposition (`met de ouders`)."""
+    for index in span:
+        token = tokens[index]
+        if token.quoted and not tokens[span.start].quoted:
+            continue
+        side = _side(tokens, index)
+        if side and not (subject_only and _after_preposition(tokens, index)):
+            return side
+    return ""
+
+
+def _side(tokens: Sequence[Token], index: int) -> str:
+    word = tokens[index].folded
+    if word in _POSSESSIVE_SELF:
+        following = tokens[index + 1].folded if index + 1 < len(tokens) else ""
+        return OTHER if is_person(following) else SELF
+    if word in SELF_MARKERS:
+        return SELF
+    if is_person(word):
+        return OTHER
+    token = tokens[index]
+    if token.capital and not token.sentence_start and not token.quoted and len(word) > 1:
+        return OTHER  # a name in the middle of a sentence
+    return ""
+
+
+def _after_preposition(tokens: Sequence[Token], index: int) -> bool:
+    position = index - 1
+    while position >= 0 and tokens[position].clause == tokens[index].clause:
+        word = tokens[position].folded
+        if word in PREPOSITIONS:
+            return True
+        if word not in _FILLERS:
+            return False
+        position -= 1
+    return False
+
+
+def _relative(tokens: Sequence[Token], first: int) -> str:
+    """`een leerling die zichzelf …`: the words after `die` are about the person before it."""
+    position = first - 1
+    while position > 0 and tokens[position].clause == tokens[first].clause:
+        if _side(tokens, position) == SELF:
+            return ""  # `een leraar die ik heb aangesproken`: the leader speaks again
+        if tokens[position].folded in ("die", "wie") and is_person(tokens[position - 1].folded):
+            return OTHER
+        position -= 1
+    return ""
+
+
+def _introduced_by_self(tokens: Sequence[Token], position: int) -> bool:
+    """`ik dacht: '…'`: a quotation the leader introduces is the leader's own."""
+    for earlier in reversed(tokens[:position]):
+        if earlier.quoted:
+            continue
+        clause = [token for token in tokens if token.clause == earlier.clause]
+        sides = [_side(tokens, token.index) for token in clause]
+        return SELF in sides and OTHER not in sides
+    return False
+
+
+def _direct_speech(tokens: Sequence[Token], first: int) -> bool:
+    """`een docent zei in het gesprek: ik zie het niet meer zitten`: words after a speech
+    verb and a colon, with someone else speaking, are that person's even without quotes."""
+    hit = tokens[first]
+    if hit.quoted:
+        return False
+    clause_start = first
+    while clause_start > 0 and tokens[clause_start - 1].clause == hit.clause:
+        clause_start -= 1
+    if not tokens[clause_start].sentence_start or clause_start == 0:
+        return False  # the colon opens a new `sentence start`; no colon, no direct speech
+    if tokens[clause_start].folded in ("dat", "of"):
+        return False
+    earlier = [t for t in tokens[:clause_start] if t.sentence == hit.sentence]
+    if not earlier:
+        return False
+    intro = [t for t in tokens if t.clause == earlier[-1].clause]
+    speaks = any(t.folded in SPEECH_VERBS for t in intro)
+    subject = _person_of(tokens, range(intro[0].index, intro[-1].index + 1), True)
+    return speaks and subject == OTHER
+
+
+# The forms of `worden`, `zijn` that make a clause passive: `de juf wordt bedreigd`.
+_PASSIVE = frozenset({"wordt", "werd", "worden", "werden", "is", "was", "zijn", "waren"})
+_YOU = frozenset({"je", "jij", "jou", "jouw", "you", "your", "u"})
+
+
+def target(tokens: Sequence[Token], first: int, last: int) -> str:
+    """Whom a threat or an act of violence is aimed at: SELF or OTHER.
+
+    The leader when named in the clause (`hij sloeg me`, `een ouder heeft mijn auto
+    bekrast`) or addressed in a quoted threat (`'we weten waar je woont'`); someone else
+    when a victim is named (`een leerling die thuis geslagen wordt`, `de juf is bedreigd`,
+    `hij slaat zijn vrouw`) or someone else tells it (`een collega vertelde dat …`)."""
+    hit = tokens[first]
+    sentence = [token for token in tokens if token.sentence == hit.sentence]
+    if _inside(tokens, first, last) == SELF:
+        return SELF
+    if (
+        hit.quoted
+        and any(t.quoted and t.folded in _YOU for t in sentence)
+        and not any(t.folded == "tegen" and _side(tokens, t.index + 1) == OTHER for t in sentence)
+    ):
+        return SELF
+    if _relative(tokens, first):
+        return OTHER
+    clause = [token for token in tokens if token.clause == hit.clause and not token.quoted]
+    sides = [_side(tokens, token.index) for token in clause]
+    if SELF in sides:
+        return SELF
+    people = [
+        token
+        for token, side in zip(clause, sides, strict=True)
+        if side == OTHER and not _after(tokens, token.index, ("door", "van", "by"))
+    ]
+    passive = any(
+        token.folded in _PASSIVE and people and people[0].index < token.index for token in clause
+    )
+    if len(people) >= 2 or (people and passive):
+        return OTHER
+    told = any(
+        token.folded in SPEECH_VERBS and _subject(tokens, token.clause) == OTHER
+        for token in sentence
+        if token.index < first
+    )
+    if told:
+        return OTHER
+    if any(_side(tokens, t.index) == SELF for t in sentence if not t.quoted):
+        return SELF
+    return OTHER
+
+
+def _after(tokens: Sequence[Token], index: int, words: tuple[str, ...]) -> bool:
+    """Whether the person at `index` follows one of `words` (`door een vader`)."""
+    position = index - 1
+    while position >= 0 and tokens[position].clause == tokens[index].clause:
+        if tokens[position].folded in words:
+            return True
+        if tokens[position].folded not in _FILLERS:
+            return False
+        position -= 1
+    return False

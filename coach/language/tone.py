@@ -1,0 +1,32 @@
+"""A light tone: laughter and jokes around words that would otherwise sound alarming.
+
+`'ik wil dood' zei een jongen toen hij moest voorlezen; we hebben er samen om gelachen` and
+`als ik die mail nog één keer lees, spring ik uit het raam, haha` are ways of speaking. A
+quotation is read together with the whole answer (the laughter often follows it); the
+leader's own words only with their sentence, so that a joke elsewhere in the answer never
+hides a real signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from coach.language.tokens import Token
+
+# Words that start like these mark laughter or a joke: `lachte`, `gelachen`, `grappend`.
+_LIGHT_STARTS = ("lach", "gelach", "grap", "haha", "hihi", "hehe", "gekscher")
+_LIGHT_WORDS = frozenset({"lol", "ha", "knipoog", "ironisch", "lolletje", "geintje", "geinig"})
+_LIGHT_SIGNS = ("😂", "🤣", "😅", "😆", "😜", ";)", ":)", ":-)", ";-)", ":d", "xd")
+
+
+def light(tokens: Iterable[Token], text: str) -> bool:
+    """Whether these words (or the text they come from) laugh or joke."""
+    previous = ""
+    for token in tokens:
+        # `half lachend` hides, `geen grapje` denies: neither makes it light
+        masked = previous in ("half", "weg", "geen")
+        if not masked and (token.folded in _LIGHT_WORDS or token.folded.startswith(_LIGHT_STARTS)):
+            return True
+        previous = token.folded
+    lowered = text.lower()
+    return any(sign in lowered for sign in _LIGHT_SIGNS)
