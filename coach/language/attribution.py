@@ -166,6 +166,8 @@ HISTORICAL = frozenset(
         ("mijn", "studie"),
         ("toen", "ik", "net"),
         ("back", "in", "the"),
+        ("when", "i", "was"),
+        ("long", "time", "ago"),
     }
 )
 

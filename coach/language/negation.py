@@ -27,6 +27,7 @@ TRIGGERS = frozenset(
         "zonder",
         "nergens",
         "allesbehalve",
+        "nie",  # spoken and Flemish `niet`: `ge moet nie denken`
     ]
 )
 # Two-word phrases whose first word is a trigger but that negate nothing after them.
@@ -45,13 +46,17 @@ PSEUDO_TRIGGERS = frozenset(
         ("niet", "te"),  # niet te vergeten
     }
 )
+# `nie` is read as `niet`, pseudo-triggers included
+PSEUDO_TRIGGERS |= {("nie", second) for first, second in PSEUDO_TRIGGERS if first == "niet"}
 # `niet meer dan`: a trigger followed by a comparison.
-_PSEUDO_TRIPLES = frozenset({("niet", "meer", "dan"), ("niet", "minder", "dan")})
+_PSEUDO_TRIPLES = frozenset(
+    {("niet", "meer", "dan"), ("niet", "minder", "dan"), ("nie", "meer", "dan")}
+)
 # A contrast or a reason ends the scope, and so does an embedded clause: `ik snap niet
 # waarom ik er nog ben` does not negate `ik er nog ben`.
 # Only these look back when nothing follows them (`boos was ik niet`); `geen` and `zonder`
 # always come before what they negate.
-BACKWARD = frozenset({"niet", "nooit", "niets", "niks"})
+BACKWARD = frozenset({"niet", "nie", "nooit", "niets", "niks"})
 TERMINATORS = frozenset(
     [
         "maar",
