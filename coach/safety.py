@@ -136,7 +136,7 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
             if not finding.counts:
                 continue
             first = _first_token(analysis, finding.hit.start)
-            if first is None or analysis.is_historical(first):
+            if first is None or analysis.told_as_past(first):
                 continue
             last = _last_token(analysis, finding.hit.end, first)
             level = _level(rule.level, analysis, first, last)

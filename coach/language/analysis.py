@@ -10,6 +10,12 @@ from coach.language.attribution import Attribution, attribute, historical_clause
 from coach.language.negation import Scope, negated_by, scopes
 from coach.language.tokens import Token, tokenize
 
+# Words that bring a story about the past back to now: `en nu gaat het weer die kant op`.
+NOW_AGAIN = frozenset(
+    {"nu", "weer", "opnieuw", "inmiddels", "tegenwoordig", "vandaag", "gisteren", "sinds"}
+    | {"steeds", "again", "now", "terugkomen", "terugkomt"}
+)
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -37,6 +43,19 @@ class Analysis:
         """Whether this token's clause or sentence is dated in a past that is over."""
         token = self.tokens[index]
         return token.clause in self.historical or -1 - token.sentence in self.historical
+
+    def told_as_past(self, index: int) -> bool:
+        """Whether this token sits in a sentence dated in a past that is over, earlier in
+        the sentence (`jaren terug had ik een periode waarin ik het niet meer zag zitten`),
+        with nothing from here on that brings it back to now (`…, en nu gaat het weer die
+        kant op`)."""
+        if self.is_historical(index):
+            return True
+        sentence = self.sentence_range(index)
+        dated = any(self.tokens[i].clause in self.historical for i in sentence if i < index)
+        if not dated:
+            return False
+        return not any(self.tokens[i].folded in NOW_AGAIN for i in sentence if i >= index)
 
     def sentence_range(self, index: int) -> range:
         """The token indexes of the sentence this token is in."""

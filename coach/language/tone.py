@@ -19,8 +19,14 @@ _LIGHT_WORDS = frozenset({"lol", "ha", "knipoog", "ironisch", "lolletje", "geint
 _LIGHT_SIGNS = ("😂", "🤣", "😅", "😆", "😜", ";)", ":)", ":-)", ";-)", ":d", "xd")
 
 
+# A joke taken back: `haha. niet zo grappig eigenlijk`, `geen grap`, `ik meen het`.
+_TAKEN_BACK = ("niet grappig", "niet zo grappig", "geen grap", "meen het", "meende het", "serieus")
+
+
 def light(tokens: Iterable[Token], text: str) -> bool:
     """Whether these words (or the text they come from) laugh or joke."""
+    if any(phrase in text.lower() for phrase in _TAKEN_BACK):
+        return False
     previous = ""
     for token in tokens:
         # `half lachend` hides, `geen grapje` denies: neither makes it light
