@@ -11,7 +11,7 @@ import difflib
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -154,8 +154,11 @@ def _build(document: YamlDocument, expected_id: str) -> LexiconResult:
             if not isinstance(item, str | dict):
                 continue
             try:
-                item = _expand(item, classes)
-                entry = make_entry(item, str(group), stems=data.get("stems") is not False)
+                entry = make_entry(
+                    _expand(item, classes), str(group), stems=data.get("stems") is not False
+                )
+                # shown as written, `<lijf> + <aanhoudend>`, not with every class member
+                entry = replace(entry, source=_written(item))
             except EntryError as exc:
                 issue(path, str(exc), ENTRY_HINT, "BAD_ENTRY")
                 continue
@@ -208,6 +211,15 @@ def _classes(raw: Any) -> dict[str, str]:
         for name, members in raw.items()
         if isinstance(members, list) and members
     }
+
+
+def _written(item: Any) -> str:
+    """An entry as its author wrote it, the way coach shows entries."""
+    if isinstance(item, dict):
+        if isinstance(item.get("all"), list):
+            return " + ".join(str(row) for row in item["all"])
+        return str(item.get("pattern") or "")
+    return str(item)
 
 
 def _expand(item: Any, classes: dict[str, str]) -> Any:

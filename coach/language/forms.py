@@ -30,6 +30,20 @@ NOT_A_COMPOUND_HEAD_BEFORE = frozenset((*INSEPARABLE, *PARTICLES, "on", "onder",
 
 
 _SHORT_VERBS = frozenset({"gaan", "staan", "slaan", "zien", "doen", "zijn"})
+# Words that are never inflected: they match only themselves, so `aan` never becomes `aanen`
+# and `alleen` never `alle`.
+UNINFLECTED = frozenset(
+    {
+        *("aan", "af", "al", "alleen", "als", "bij", "dan", "dat", "de", "die", "dit", "door"),
+        *("een", "en", "er", "het", "hier", "hoe", "ik", "in", "je", "jij", "maar", "me", "meer"),
+        *("met", "mij", "mijn", "na", "naar", "niet", "nog", "nu", "of", "om", "omdat", "onder"),
+        *("ons", "ook", "op", "over", "te", "tegen", "toch", "toen", "tot", "u", "uit", "van"),
+        *("voor", "waar", "wat", "we", "wel", "wie", "wij", "ze", "zich", "zij", "zo", "zonder"),
+        *("geen", "niks", "niets", "alles", "iets", "iemand", "niemand", "nergens", "altijd"),
+        *("nooit", "soms", "heel", "echt", "gewoon", "eigenlijk", "mezelf", "mijzelf", "zichzelf"),
+        *("hem", "haar", "hun", "hen", "jou", "jouw", "onze", "hij", "nie"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -175,6 +189,8 @@ def _guessed_infinitives(word: str) -> set[str]:
 @lru_cache(maxsize=8192)
 def forms_of(word: str) -> Forms:
     """All forms of an entry word (folded), joined and split around a particle."""
+    if word in UNINFLECTED:
+        return Forms(frozenset({word}))
     whole: set[str] = set(_nominal_forms(word))
     infinitives = set(_guessed_infinitives(word))
     if (
