@@ -40,7 +40,7 @@ UNINFLECTED = frozenset(
         *("ons", "ook", "op", "over", "te", "tegen", "toch", "toen", "tot", "u", "uit", "van"),
         *("voor", "waar", "wat", "we", "wel", "wie", "wij", "ze", "zich", "zij", "zo", "zonder"),
         *("geen", "niks", "niets", "alles", "iets", "iemand", "niemand", "nergens", "altijd"),
-        *("nooit", "soms", "heel", "echt", "gewoon", "eigenlijk", "mezelf", "mijzelf", "zichzelf"),
+        *("nooit", "soms", "mezelf", "mijzelf", "zichzelf"),
         *("hem", "haar", "hun", "hen", "jou", "jouw", "onze", "hij", "nie"),
     }
 )

@@ -35,7 +35,7 @@ SELF_MARKERS = frozenset(
 )
 _POSSESSIVE_SELF = frozenset({"mijn", "m'n", "mn", "my"})
 OTHER_MARKERS = frozenset(
-    {"hij", "zij", "ze", "hem", "zichzelf", "hijzelf", "zijzelf", "he", "she"}
+    {"hij", "zij", "ze", "hem", "zich", "zichzelf", "hijzelf", "zijzelf", "he", "she", "ie"}
 )
 # A person named after one of these is not the subject of the clause.
 PREPOSITIONS = frozenset(
@@ -124,6 +124,8 @@ def _inside(tokens: Sequence[Token], first: int, last: int) -> str:
     wherever named (`beter af zonder mij`), someone else only as a subject (`hij drinkt`,
     not `de pillen van mijn moeder`)."""
     span = [i for i in range(first, last + 1) if tokens[i].clause == tokens[first].clause]
+    # `mijn kamer` names no one: only the leader as a person counts here
+    span = [i for i in span if tokens[i].folded not in _POSSESSIVE_SELF]
     sides = [(_side(tokens, i), _after_preposition(tokens, i)) for i in span]
     if any(side == SELF for side, _ in sides):
         return SELF

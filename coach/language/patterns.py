@@ -106,21 +106,42 @@ def one_typo(written: str, word: str) -> bool:
 
 
 def _particle(analysis: Analysis, index: int, particle: str) -> int | None:
-    """Where the particle of a split verb is: later in the clause (`kijken we … terug`),
-    or just before `te` (`om terug te kijken`)."""
+    """Where the particle of a split verb is: at the end of the clause (`kijken we … terug`),
+    or just before the verb (`om terug te kijken`, `dat ik mezelf iets aan zou doen`).
+
+    A particle that opens a phrase is a preposition, not part of the verb: `geef ik iedere
+    leerkracht feedback over de instructie` is not `overgeven`, `op zoiets wachtte` is not
+    `opwachten`."""
     tokens = analysis.tokens
     clause = tokens[index].clause
     for later in tokens[index + 1 : index + 1 + SPLIT_REACH]:
         if later.clause != clause:
             break
         if later.folded == particle:
-            return later.index
+            following = tokens[later.index + 1] if later.index + 1 < len(tokens) else None
+            if following is None or following.clause != clause:
+                return later.index
+            if following.folded not in PHRASE_OPENERS:
+                return later.index
     if index >= 2 and tokens[index - 1].folded == "te" and tokens[index - 2].folded == particle:
         return index - 2
-    for earlier in (index - 1, index - 2):  # `dat ik mezelf iets aan zou doen`
-        if earlier >= 0 and tokens[earlier].clause == clause and tokens[earlier].folded == particle:
-            return earlier
+    if index >= 1 and tokens[index - 1].clause == clause and tokens[index - 1].folded == particle:
+        return index - 1
+    if (
+        index >= 2
+        and tokens[index - 2].clause == clause
+        and tokens[index - 2].folded == particle
+        and tokens[index - 1].folded not in PHRASE_OPENERS
+    ):
+        return index - 2
     return None
+
+
+# Words after which a particle is a preposition: `over de instructie`, `op zijn kamer`.
+PHRASE_OPENERS = frozenset(
+    {"de", "het", "een", "mijn", "zijn", "haar", "hun", "onze", "ons", "die", "dat", "deze"}
+    | {"dit", "je", "jouw", "uw", "zoiets", "iets", "iemand", "alles", "elkaar", "hem", "mij"}
+)
 
 
 @dataclass(frozen=True)

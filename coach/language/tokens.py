@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from coach.language.spelling import standard
 from coach.text import fold, stem
 
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -97,11 +98,12 @@ def tokenize(text: str) -> tuple[Token, ...]:
     matches = list(WORD.finditer(folded))
     for number, found in enumerate(matches):
         gap = folded[previous_end : found.start()]
-        word = found.group()
+        raw = found.group()
+        word = standard(raw)
         new_sentence = bool(tokens) and _SENTENCE_END.search(gap) is not None
         new_clause = bool(tokens) and (new_sentence or _CLAUSE_END.search(gap) is not None)
         quote_open, quote_close = _quote_marks(gap, bool(tokens))
-        if quote_open and word in _ELISIONS and gap.endswith(("'", "’")):
+        if quote_open and raw in _ELISIONS and gap.endswith(("'", "’")):
             quote_open = False
         if quote_close and quoted:
             quoted = False
@@ -110,7 +112,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
             quoted = True
             new_clause = bool(tokens)
         if tokens and not new_clause:
-            following = matches[number + 1].group() if number + 1 < len(matches) else ""
+            following = standard(matches[number + 1].group()) if number + 1 < len(matches) else ""
             new_clause = word in CLAUSE_OPENERS or (
                 word in (*LIST_JOINERS, "dat")
                 and (following in SUBJECT_WORDS or following in DETERMINERS)

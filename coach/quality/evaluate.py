@@ -56,11 +56,21 @@ class SafetyResult:
     words: str = ""
 
 
+@dataclass(frozen=True)
+class OrdinaryResult:
+    """The safety net on an ordinary answer from the follow-up corpus: it should stay quiet."""
+
+    item: FollowupItem
+    predicted: str  # crisis, zorg, ander or none
+    words: str = ""
+
+
 @dataclass
 class Evaluation:
     followups: list[FollowupResult] = field(default_factory=list)
     rubrics: list[RubricResult] = field(default_factory=list)
     safety: list[SafetyResult] = field(default_factory=list)
+    ordinary: list[OrdinaryResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # items that name no known node
 
     # -- follow-ups ----------------------------------------------------------------------
@@ -96,6 +106,12 @@ class Evaluation:
         return {
             "signals": len(signals),
             "lookalikes": len(lookalikes),
+            "ordinary_answers": len(self.ordinary),
+            "ordinary_alarm_rate": (
+                sum(r.predicted != NONE for r in self.ordinary) / len(self.ordinary)
+                if self.ordinary
+                else 0.0
+            ),
             "recall": caught / len(signals) if signals else 1.0,
             "false_alarm_rate": alarms / len(lookalikes) if lookalikes else 0.0,
             "level_accuracy": right_level / len(signals) if signals else 1.0,
@@ -131,6 +147,9 @@ def evaluate(
             continue
         names = _names(item)
         result.followups.append(FollowupResult(item, _first_probe(node, dialogue, names)))
+        # every follow-up answer is an ordinary answer: the safety net should leave it be
+        alarm = safety.signal(net, item.answer, ())
+        result.ordinary.append(OrdinaryResult(item, *(alarm or (NONE, ""))))
         for rubric in rubrics.get(item.dialogue, []):
             for criterion in rubric.criteria:
                 if criterion.id in item.rubric and criterion.answer == item.node:

@@ -1,14 +1,15 @@
 """The quality gate: the figures of an evaluation against the thresholds in the repository.
 
-Thresholds are minimums, except `false_alarm_rate`, a maximum. A figure that drops below
-its threshold fails the gate, so a change to a word list or rule cannot quietly make coach
-understand leaders worse."""
+Thresholds are minimums, except the false-alarm rates, which are maximums: `false_alarm_rate`
+on the look-alikes and `ordinary_alarm_rate` on the ordinary answers of the follow-up corpus.
+A figure that drops below its threshold fails the gate, so a change to a word list or rule
+cannot quietly make coach understand leaders worse."""
 
 from __future__ import annotations
 
 from typing import Any
 
-MAXIMUMS = frozenset({"false_alarm_rate"})
+MAXIMUMS = frozenset({"false_alarm_rate", "ordinary_alarm_rate"})
 
 
 def failures(data: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:

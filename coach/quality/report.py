@@ -123,6 +123,10 @@ def as_text(evaluation: Evaluation, split: str, misses: int = 10) -> str:
         alarm = f"{row['false_alarm_rate']:.2f}" if row["lookalikes"] else "-"
         level = f"{row['level_accuracy']:.2f}" if row["signals"] else "-"
         lines.append(_row(name, size, recall, alarm, level, "", ""))
+    lines.append(
+        f"Op gewone antwoorden ({s['ordinary_answers']} uit de vervolgvragen): "
+        f"vals alarm {s['ordinary_alarm_rate']:.3f}"
+    )
     if misses:
         lines += ["", *_misses(evaluation, misses)]
     if data["problems"]:
@@ -151,6 +155,12 @@ def _misses(evaluation: Evaluation, limit: int) -> list[str]:
         lines.append(
             f"- vangnet: gaf {safety_result.predicted}, verwacht {safety_result.item.expect} "
             f"({safety_result.item.category}): {_quote(safety_result.item.text)}"
+        )
+    for ordinary in [r for r in evaluation.ordinary if r.predicted != "none"][:limit]:
+        lines.append(
+            f"- vangnet op een gewoon antwoord ({ordinary.item.dialogue}/{ordinary.item.node}): "
+            f"gaf {ordinary.predicted} om {_quote(ordinary.words, 60)}: "
+            f"{_quote(ordinary.item.answer)}  ({ordinary.item.where})"
         )
     rubric_wrong = [r for r in evaluation.rubrics if r.found != r.expected][:limit]
     for rubric_result in rubric_wrong:
