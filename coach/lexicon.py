@@ -17,23 +17,20 @@ Pure functions on frozen data; reading lexicon files is in `coach.lexicon_files`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coach.language.analysis import Analysis, analyse
-from coach.language.patterns import (
-    TYPO_LENGTH,
-    Alternatives,
-    Gap,
-    Match,
-    Pattern,
-    PatternError,
-    Word,
-    compile_pattern,
-    matches_at,
-)
 from coach.text import stem
+
+# The language layer is imported when a word list is first made or used, not to show a
+# first question: a cached dialogue makes its lists when first asked (coach/dialogue_cache.py).
+if TYPE_CHECKING:
+    from coach.language.analysis import Analysis
+    from coach.language.patterns import Match, Pattern, Word
+
+TYPO_LENGTH = 8  # coach.language.patterns.TYPO_LENGTH (a test keeps them one)
 
 
 def _deletions(word: str) -> set[str]:
@@ -59,6 +56,8 @@ class Entry:
     def key(self) -> str:
         """Two entries with the same key match the same words (`irritatie` and
         `geïrriteerd` are one word in two forms)."""
+        from coach.language.patterns import Alternatives, Gap
+
         rows = [
             " ".join(
                 "|".join(word.how + ":" + _base(word) for word in element.words)
@@ -178,6 +177,8 @@ def make_entry(raw: Any, group: str = "", stems: bool = True) -> Entry:
     """Compile one entry as written in a lexicon file: a string, or a mapping with
     `pattern:` or `all:` (and optionally `within:` and `who:`). With `stems`, a word also
     matches what shares its Snowball stem (the lexicon's `stems:`, on by default)."""
+    from coach.language.patterns import PatternError, compile_pattern
+
     try:
         if isinstance(raw, str):
             return Entry(raw, compile_pattern(raw, stems=stems), group)
@@ -221,14 +222,17 @@ def make_lexicon(
 def findings(lexicon: Lexicon, text: str) -> list[Finding]:
     """Every place an entry matches, left to right, not overlapping, each with the reason
     it does not count (negation, someone else's words, an idiom), if any."""
+    from coach.language.analysis import analyse
+    from coach.language.patterns import matches_at
+
     analysis = analyse(text)
     idioms: list[tuple[int, int, str]] | None = None  # found once, when there is a match
     found: list[Finding] = []
     index = 0
     while index < len(analysis.tokens):
-        matches = _matches_at(lexicon, analysis, index)
+        matches = _matches_at(matches_at, lexicon, analysis, index)
         if matches and idioms is None:
-            idioms = _idiom_spans(lexicon, analysis)
+            idioms = _idiom_spans(matches_at, lexicon, analysis)
         candidates = [
             _finding(lexicon, analysis, entry, match, idioms or []) for entry, match in matches
         ]
@@ -273,10 +277,13 @@ def hits(lexicon: Lexicon, text: str) -> list[Hit]:
 
 def starts(lexicon: Lexicon, text: str) -> Hit | None:
     """The first sentence (or quotation) of the text that begins with an entry, if any."""
+    from coach.language.analysis import analyse
+    from coach.language.patterns import matches_at
+
     analysis = analyse(text)
     for index, token in enumerate(analysis.tokens):
         if token.sentence_start:
-            best = _longest_at(lexicon, analysis, index, contiguous=True)
+            best = _longest_at(matches_at, lexicon, analysis, index, contiguous=True)
             if best is not None:
                 entry, match = best
                 last = analysis.tokens[match.last]
@@ -284,8 +291,15 @@ def starts(lexicon: Lexicon, text: str) -> Hit | None:
     return None
 
 
+MatchesAt = Callable[["Pattern", "Analysis", int], "Match | None"]  # patterns.matches_at
+
+
 def _matches_at(
-    lexicon: Lexicon, analysis: Analysis, index: int, contiguous: bool = False
+    matches_at: MatchesAt,
+    lexicon: Lexicon,
+    analysis: Analysis,
+    index: int,
+    contiguous: bool = False,
 ) -> list[tuple[Entry, Match]]:
     """The entries that match with their first word here, longest first (file order
     among equals)."""
@@ -298,9 +312,13 @@ def _matches_at(
 
 
 def _longest_at(
-    lexicon: Lexicon, analysis: Analysis, index: int, contiguous: bool = False
+    matches_at: MatchesAt,
+    lexicon: Lexicon,
+    analysis: Analysis,
+    index: int,
+    contiguous: bool = False,
 ) -> tuple[Entry, Match] | None:
-    found = _matches_at(lexicon, analysis, index, contiguous)
+    found = _matches_at(matches_at, lexicon, analysis, index, contiguous)
     return found[0] if found else None
 
 
@@ -330,7 +348,9 @@ def _not_own(who: str, analysis: Analysis, match: Match) -> str:
     return ""
 
 
-def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, str]]:
+def _idiom_spans(
+    matches_at: MatchesAt, lexicon: Lexicon, analysis: Analysis
+) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     if not lexicon.exceptions:
         return spans

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from coach.language.analysis import Analysis, analyse
 from coach.lexicon import findings
 from coach.model import Safety
+
+if TYPE_CHECKING:  # the language layer is imported when an answer is first read
+    from coach.language.analysis import Analysis
 
 QUESTION = "Wil je verder met dit gesprek?"
 OPTIONS = ("Ja, ga verder", "Nee, stop voor nu")
@@ -123,6 +126,8 @@ def signal(safety: Safety | None, text: str, shown: Iterable[str]) -> tuple[str,
 
 def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
     """Every signal in the text as (level, words), most urgent level first."""
+    from coach.language.analysis import analyse
+
     analysis = analyse(text)
     found: list[tuple[str, str]] = []
     over = any(
