@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 TYPO_LENGTH = 8  # coach.language.patterns.TYPO_LENGTH (a test keeps them one)
 
 
+def _place(item: tuple[int, Entry]) -> int:
+    return item[0]
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -100,6 +104,47 @@ class Lexicon:
         return by_form, by_stem, scan
 
     @cached_property
+    def _scan_index(
+        self,
+    ) -> tuple[list[tuple[int, Entry]], dict[str, list[tuple[int, Entry]]], tuple[int, ...]]:
+        """The entries that start with a wildcard word (`irrit*`, `*stress`), by their
+        letters: a word is tried against those it starts or ends with, not all of them.
+        Each with its place among them, to keep their order. An entry whose first word may
+        be left out, or that can start with a word of another kind, is tried everywhere."""
+        from coach.language.patterns import Alternatives
+
+        everywhere: list[tuple[int, Entry]] = []
+        by_letters: dict[str, list[tuple[int, Entry]]] = {}  # "irrit*", "*stress"
+        lengths: set[int] = set()
+        for place, entry in enumerate(self._index[2]):
+            first = entry.pattern.sequences[0][0]
+            words = first.words if isinstance(first, Alternatives) else ()
+            if (
+                not isinstance(first, Alternatives)
+                or first.optional
+                or not all(word.how in ("prefix", "suffix") and word.text for word in words)
+            ):
+                everywhere.append((place, entry))
+                continue
+            for word in words:
+                key = f"{word.text}*" if word.how == "prefix" else f"*{word.text}"
+                by_letters.setdefault(key, []).append((place, entry))
+                lengths.add(len(word.text))
+        return everywhere, by_letters, tuple(sorted(lengths))
+
+    def _scanned(self, folded: str) -> list[Entry]:
+        """The wildcard entries that could fit this word, in their order."""
+        everywhere, by_letters, lengths = self._scan_index
+        found = list(everywhere)
+        for length in lengths:
+            if length <= len(folded):
+                found += by_letters.get(f"{folded[:length]}*", [])
+                found += by_letters.get(f"*{folded[-length:]}", [])
+        if len(found) > 1:
+            found.sort(key=_place)
+        return [entry for _, entry in found]
+
+    @cached_property
     def _typo_index(self) -> dict[str, list[Entry]]:
         """Anchor words of eight letters or more, and every string one deletion away."""
         index: dict[str, list[Entry]] = {}
@@ -118,7 +163,7 @@ class Lexicon:
 
     def warm(self) -> None:
         """Build the indexes now; a conversation does this while the leader types."""
-        _ = self._index, self._typo_index
+        _ = self._index, self._scan_index, self._typo_index
         if self.exceptions:
             self.idioms.warm()
 
@@ -127,8 +172,10 @@ class Lexicon:
         by_form, by_stem, scan = self._index
         by_typo = self._typo_index
         token = analysis.tokens[index]
-        found = by_form.get(token.folded, []) + by_stem.get(token.stem, []) + scan
         folded = token.folded
+        found = by_form.get(folded, []) + by_stem.get(token.stem, [])
+        if scan:
+            found += self._scanned(folded)
         for cut in range(3, len(folded) - 3):  # compounds: werkdruk → druk
             found += by_form.get(folded[cut:], [])
         if len(folded) >= TYPO_LENGTH - 1:  # one typo: the words one deletion away
