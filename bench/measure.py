@@ -234,7 +234,9 @@ def coach_argv(*args: str) -> list[str]:
 
 
 def ms(seconds: float) -> str:
-    """A duration for the table: 3 significant digits, in ms or s."""
+    """A duration for the table: 3 significant digits, in ms or s; a difference with its sign."""
+    if seconds < 0:
+        return "−" + ms(-seconds)
     if seconds >= 10:
         return f"{seconds:.1f} s"
     if seconds >= 1:

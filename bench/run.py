@@ -1,8 +1,10 @@
-"""coach's benchmark: start-up, big scripts, big archives, engine steps, and a peer.
+"""coach's benchmark: start-up, big scripts, big archives, engine steps, a peer, and what the
+language layer costs against the commit before it.
 
     python bench/run.py                 the whole run (about 1.5 minutes on 2 cores)
     python bench/run.py --quick         fewer repeats, no 100,000-session store
     python bench/run.py --install-peer  put inkjs and bink in bench/.peer/ (network), then run
+    python bench/run.py --only language the language layer's rows alone (about half a minute)
 
 It builds its own data in a temporary folder (synthetic dialogues of 100, 1,000 and 10,000
 nodes; stores of 1,000 and 100,000 sessions of 30 turns), prints a table, and writes it as
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import archive
+import language
 import peer
 import report
 import scripts
@@ -32,13 +35,15 @@ from context import Context
 from measure import Row
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
-PARTS = ("startup", "scripts", "archive", "steps", "peer")
+PARTS = ("startup", "scripts", "archive", "steps", "peer", "language")
+OWN_YARDSTICK = ("language",)  # parts that need no bare Python start: their own before
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python bench/run.py",
-        description="Measure coach: start-up, big scripts, big archives, engine steps, a peer.",
+        description="Measure coach: start-up, big scripts, big archives, engine steps, a peer, "
+        "the language layer.",
     )
     parser.add_argument("--quick", action="store_true", help="3 repeats, no 100,000-session store")
     parser.add_argument("--repeat", type=int, metavar="N", help="runs per start-up figure (10)")
@@ -97,15 +102,16 @@ def main(argv: list[str]) -> int:
 
 
 def run_parts(ctx: Context, parts: list[str]) -> list[Row]:
-    files = scripts.write_dialogues(ctx)
+    files = scripts.write_dialogues(ctx) if set(parts) - set(OWN_YARDSTICK) else {}
     plan: list[tuple[str, Callable[[], list[Row]]]] = [
         ("startup", lambda: startup.rows(ctx)),
         ("scripts", lambda: scripts.rows(ctx, files)),
         ("archive", lambda: archive.rows(ctx)),
         ("steps", lambda: steps.rows(ctx, files)),
         ("peer", lambda: peer.rows(ctx)),
+        ("language", lambda: language.rows(ctx)),
     ]
-    if "startup" not in parts:  # every ratio needs bare Python start
+    if "startup" not in parts and set(parts) - set(OWN_YARDSTICK):  # ratios need bare Python
         parts = ["startup", *parts]
     rows: list[Row] = []
     for name, part in plan:

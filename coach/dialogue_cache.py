@@ -20,8 +20,9 @@ The folder is the user's cache folder (`$XDG_CACHE_HOME/coach`, `~/.cache/coach`
 and is never inside COACH_HOME. Files are 0600 in a 0700 folder, written whole to a temporary
 file and renamed into place, so another coach process never reads half an entry.
 
-Entries are plain data: JSON of strings, numbers, lists and objects, read back by the
-codec below into coach's own model classes and nothing else. Reading an entry cannot run
+Entries are plain data: JSON of strings, numbers, lists and objects (two documents, one a
+line: the dialogue, then its word lists), read back by the codec below into coach's own
+model classes and nothing else. Reading an entry cannot run
 code, whoever wrote it (a synced or shared `COACH_CACHE`, another account): the worst a
 forged entry can do is describe a dialogue, as a dialogue file can. Files that are not
 owned by this user, or can be written by others, are not read at all. Whatever is wrong
@@ -49,12 +50,12 @@ from typing import Any
 
 from coach import __version__, lexicon
 from coach.errors import CoachError, Issue
-from coach.model import Dialogue
+from coach.model import Dialogue, SafetyRule
 from coach.visible import visible
 
 ENV = "COACH_CACHE"
 OFF = ("", "off")
-FORMAT = 2  # raise when the layout of an entry changes (1: pickles)
+FORMAT = 3  # raise when the layout of an entry changes (1: pickles; 2: one document)
 MAGIC = b"coach-dialogue-cache\n"
 MAX_ENTRIES = 256  # beyond this, the entries used longest ago are removed
 SUFFIX = ".entry"
@@ -299,27 +300,36 @@ def _prune(base: Path) -> None:
 
 # -- the codec ------------------------------------------------------------------------------
 #
-# An entry is one JSON array: [dialogue, [issue, ...], [[path, sha256], ...]]. Within it a
-# value is a string, number, true, false or null as itself; a mapping as a JSON object; and
-# everything else as a JSON array whose last element says what it is:
+# An entry is two JSON arrays, one a line. The first is [dialogue, [issue, ...], [[path,
+# sha256], ...]]: everything the first question needs. The second holds the word lists, the
+# dialogue's and the safety net's, each on its own: [word list, ...]. Three in four of a
+# shipped dialogue's objects are in its word lists, and the first question needs none of
+# them: the second line is read when a list is first asked for (`WordLists`), by a condition
+# or by the safety net on the first answer, or while the leader reads the first question
+# (coach/conversation.py).
+#
+# Within them a value is a string, number, true, false or null as itself; a mapping as a
+# JSON object; and everything else as a JSON array whose last element says what it is:
 #   [..., 0]  a tuple                [..., 1]  a tuple of plain values only
 #   [[a, b], ..., 2]                 a tuple of tuples of plain values (the lines of keys)
-#   [v, 3]    a lexicon or dialogue, kept in a table (they are shared: the safety net's word
-#             lists are the dialogue's, a sub-dialogue can be called twice)
+#   [v, 3]    a lexicon or dialogue, kept in a table (they are shared: a sub-dialogue can
+#             be called twice, an entry's word list can be used twice in a pattern)
 #   [i, 4]    the i-th one in that table, met before
 #   [source, flags, 5]               a regular expression (`matches()`), compiled again
 #   [..., 6]  a frozenset of plain values (the forms of a word)
-#   [{id: word list, ...}, 7]        a dialogue's word lists, each made when first used
-#   [field, ..., n]  an instance of the class numbered n - 8 (see `_layouts`), its fields in
-#             their order; -n when every field is a plain value (locations, names)
+#   [{id: i, ...}, 7]                a dialogue's word lists: the i-th of the second line
+#   [level, i, 8]                    a rule of the safety net, its list the i-th there
+#   [field, ..., n]  an instance of a class (see `_layout`), its fields in their order; -n
+#             when every field is a plain value (locations, names)
 # Positions instead of field names, and the marker at the end, keep the file and the work
 # small: a shipped dialogue is some 20,000 objects, and making them is most of what a
-# cached start spends on its dialogue. Three in four are its word lists, which the first
-# question does not need: each is made when a condition first asks for it (`Lexicons`).
-# The safety net's lists are made at once: every answer goes through them.
+# cached start spends on its dialogue.
 
 # The modules whose frozen dataclasses an entry may hold. No other class is ever made: a
-# value of another kind is not written (that dialogue is not kept), and not read.
+# value of another kind is not written (that dialogue is not kept), and not read. A class
+# is numbered by its module's place here and its own within the module, so the first line
+# makes classes of the modules it holds only: the language layer (patterns) is imported
+# when a word list is first made, not to show the first question.
 MODULES = (
     "coach.errors",
     "coach.expr",
@@ -337,20 +347,25 @@ MODULES = (
     _PATTERN,
     _FROZENSET,
     _LATER,
+    _LATER_RULE,
     _FIRST_CLASS,
-) = range(9)
+) = range(10)
+_PER_MODULE = 64  # class numbers per module
 _PLAIN = (str, int, float, bool, type(None))
 _SHAREABLE = (lexicon.Lexicon, Dialogue)
 
+Layout = tuple[type, tuple[str, ...], bool]
+
 
 @cache
-def _layouts() -> tuple[tuple[type, tuple[str, ...], bool], ...]:
-    """Every frozen dataclass of MODULES, in a fixed order, with the names of the fields an
-    entry holds and whether its constructor takes them by name. Fields whose names start
-    with "_" are derived (a dialogue's index of its nodes): the constructor makes them."""
+def _module_layouts(module: int) -> tuple[Layout, ...]:
+    """The frozen dataclasses of one module of MODULES, in a fixed order, with the names of
+    the fields an entry holds and whether the constructor takes them by name. Fields whose
+    names start with "_" are derived (a dialogue's index of its nodes): the constructor
+    makes them."""
+    name = MODULES[module]
     classes = [
         value
-        for name in MODULES
         for value in vars(importlib.import_module(name)).values()
         if isinstance(value, type)
         and value.__module__ == name
@@ -358,11 +373,31 @@ def _layouts() -> tuple[tuple[type, tuple[str, ...], bool], ...]:
         and value.__dataclass_params__.frozen  # type: ignore[attr-defined]
     ]
     layouts = []
-    for cls in sorted(classes, key=lambda cls: (cls.__module__, cls.__qualname__)):
+    for cls in sorted(classes, key=lambda cls: cls.__qualname__):
         every = fields(cls)
         kept = tuple(f.name for f in every if not f.name.startswith("_"))
         layouts.append((cls, kept, len(kept) < len(every) or any(f.kw_only for f in every)))
+    if len(layouts) > _PER_MODULE:
+        raise RuntimeError(f"{name}: more classes than an entry can number")
     return tuple(layouts)
+
+
+def _layout(tag: int) -> Layout:
+    """The class numbered `tag`; ValueError (or IndexError) for a number of no class."""
+    module, index = divmod(tag - _FIRST_CLASS, _PER_MODULE)
+    if module < 0 or module >= len(MODULES):
+        raise ValueError("not an entry")
+    return _module_layouts(module)[index]
+
+
+@cache
+def _layouts() -> dict[type, tuple[int, tuple[str, ...]]]:
+    """Every class an entry may hold, with its number and the names of its fields."""
+    return {
+        cls: (_FIRST_CLASS + module * _PER_MODULE + index, names)
+        for module in range(len(MODULES))
+        for index, (cls, names, _) in enumerate(_module_layouts(module))
+    }
 
 
 _REQUIRED = object()
@@ -374,7 +409,7 @@ def _defaults() -> dict[type, tuple[object, ...]]:
     fields at the end that hold their default are left out, the constructor fills them in
     (a question without variants, follow-ups or limits is most questions)."""
     found: dict[type, tuple[object, ...]] = {}
-    for cls, names, _ in _layouts():
+    for cls, (_, names) in _layouts().items():
         by_name = {f.name: f for f in fields(cls)}
         defaults = []
         for name in names:
@@ -391,19 +426,34 @@ def _defaults() -> dict[type, tuple[object, ...]]:
 
 def encode(entry: Entry) -> bytes:
     """An entry as JSON (UTF-8); TypeError or ValueError for a value the codec does not know."""
-    value = _encoder()
+    lists: list[Any] = []  # the second line
+    placed: dict[int, int] = {}  # id() of a word list → its place there
+    keep: list[object] = []  # holds what `placed` names by id() until the end
+
+    def later(item: lexicon.Lexicon) -> int:
+        if type(item) is not lexicon.Lexicon:
+            raise TypeError("a word list that is not a Lexicon")
+        if id(item) not in placed:
+            placed[id(item)] = len(lists)
+            lists.append(_encoder(later)(item))  # each with a table of its own
+            keep.append(item)
+        return placed[id(item)]
+
+    value = _encoder(later)
     document = [
         value(entry.dialogue),
         [value(issue) for issue in entry.issues],
         [[path, digest] for path, digest in entry.deps],
     ]
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    first = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    second = json.dumps(lists, ensure_ascii=False, separators=(",", ":"))
+    return f"{first}\n{second}".encode()  # JSON without indent has no line break of its own
 
 
-def _encoder() -> Callable[[object], Any]:
+def _encoder(later: Callable[[lexicon.Lexicon], int]) -> Callable[[object], Any]:
     """A function that turns a value of the model into JSON values, with a table of its own
-    for what is shared."""
-    tags = {cls: (tag, names) for tag, (cls, names, _) in enumerate(_layouts(), _FIRST_CLASS)}
+    for what is shared; `later` places a word list on the second line."""
+    tags = _layouts()
     defaults = _defaults()
     shared: dict[int, int] = {}
     keep: list[object] = []  # holds what `shared` names by id() until the end
@@ -424,6 +474,11 @@ def _encoder() -> Callable[[object], Any]:
         if kind is re.Pattern:
             pattern: re.Pattern[str] = item  # type: ignore[assignment]
             return [pattern.pattern, pattern.flags, _PATTERN]
+        if kind is SafetyRule:  # its word list on the second line
+            rule: SafetyRule = item  # type: ignore[assignment]
+            if type(rule.level) is not str:
+                raise TypeError("a safety rule whose level is not text")
+            return [rule.level, later(rule.lexicon), _LATER_RULE]
         if kind in _SHAREABLE:
             if id(item) in shared:
                 return [shared[id(item)], _AGAIN]
@@ -449,15 +504,14 @@ def _encoder() -> Callable[[object], Any]:
             values.pop()
         if all(type(each) in _PLAIN for each in values):
             return [*values, -tag]
-        if type(item) is Dialogue:  # its word lists: each on its own, made when first used
+        if type(item) is Dialogue:  # its word lists: on the second line, made when first used
             return [
-                later(each) if name == "lexicons" else value(each)
+                [{key: later(each) for key, each in _text_keys(each).items()}, _LATER]
+                if name == "lexicons"
+                else value(each)
                 for name, each in zip(names, values, strict=False)
             ] + [tag]
         return [*(value(each) for each in values), tag]
-
-    def later(lists: object) -> list[Any]:
-        return [{key: _encoder()(each) for key, each in _text_keys(lists).items()}, _LATER]
 
     return value
 
@@ -482,11 +536,13 @@ def decode(payload: bytes) -> Entry:
     """An entry from what `encode` wrote; ValueError (or another Exception) for anything else.
 
     Only the classes of MODULES are ever made, from plain values: a forged entry can say
-    what a dialogue says, never run code."""
-    document = json.loads(payload)
+    what a dialogue says, never run code. The word lists (the second line) are read when
+    first asked for."""
+    first, _, second = payload.partition(b"\n")
+    document = json.loads(first)
     if type(document) is not list or len(document) != 3:
         raise ValueError("not an entry")
-    build = _builder()
+    build = _builder(WordLists(second))
     dialogue = build(document[0])
     issues = [build(issue) for issue in document[1]]
     deps = [(path, digest) for path, digest in document[2]]
@@ -499,12 +555,13 @@ def decode(payload: bytes) -> Entry:
     return Entry(dialogue, issues, deps)
 
 
-def _builder() -> Callable[[Any], Any]:
-    """A function that turns one decoded JSON value back into the model's objects.
+def _builder(lists: WordLists | None = None) -> Callable[[Any], Any]:
+    """A function that turns one decoded JSON value back into the model's objects; `lists`
+    are the word lists of the second line, for the first.
 
     The hot path of a cached start: one call per object, each kept short. Objects are made
     by their own constructors (a frozen dataclass's is the quickest way there is)."""
-    layouts = _layouts()
+    layouts: dict[int, Layout] = {}
     table: list[Any] = []
 
     def build(item: Any) -> Any:
@@ -518,10 +575,10 @@ def _builder() -> Callable[[Any], Any]:
     def node(item: list[Any]) -> Any:
         tag = item.pop()
         if tag <= -_FIRST_CLASS:  # an instance with plain fields only: nothing to build inside
-            cls, names, keywords = layouts[-tag - _FIRST_CLASS]
+            cls, names, keywords = layouts.get(-tag) or layouts.setdefault(-tag, _layout(-tag))
             values = item
         elif tag >= _FIRST_CLASS:
-            cls, names, keywords = layouts[tag - _FIRST_CLASS]
+            cls, names, keywords = layouts.get(tag) or layouts.setdefault(tag, _layout(tag))
             values = [
                 node(each) if type(each) is list else build(each) if type(each) is dict else each
                 for each in item
@@ -552,57 +609,87 @@ def _builder() -> Callable[[Any], Any]:
         if tag == _PATTERN:
             source, flags = item
             return re.compile(source, flags)
-        if tag == _LATER:
-            (lists,) = item
-            if type(lists) is not dict or not all(type(each) is list for each in lists.values()):
+        if tag == _LATER and lists is not None:
+            (places,) = item
+            if type(places) is not dict or not all(type(i) is int for i in places.values()):
                 raise ValueError("not an entry")
-            return Lexicons(lists)
+            return Lexicons(lists, places)
+        if tag == _LATER_RULE and lists is not None:
+            level, place = item
+            if type(level) is str and type(place) is int:
+                return SafetyRule.later(level, lists.maker(place))
         raise ValueError("not an entry")
 
     return build
 
 
-class Lexicons(Mapping[str, "lexicon.Lexicon"]):
-    """A cached dialogue's word lists by id, each made from its JSON when first asked for."""
+class WordLists:
+    """The word lists of one entry (its second line), each made from its JSON when first
+    asked for; read as JSON the first time one is."""
 
-    __slots__ = ("_lock", "_made", "_raw")
+    __slots__ = ("_json", "_lock", "_made", "_raw")
 
-    def __init__(self, raw: dict[str, list[Any]]) -> None:
-        self._raw = raw
-        self._made: dict[str, lexicon.Lexicon] = {}
-        # Making a list uses up its JSON, and the lists are also made while the leader
-        # types (coach/conversation.py): one thread at a time.
+    def __init__(self, data: bytes) -> None:
+        self._json = data
+        self._raw: list[Any] | None = None
+        self._made: dict[int, lexicon.Lexicon] = {}
+        # The lists are also made while the leader types (coach/conversation.py), and
+        # making one uses up its JSON: one thread at a time.
         self._lock = threading.Lock()
 
-    def __getitem__(self, key: str) -> lexicon.Lexicon:
-        made = self._made.get(key)
+    def get(self, place: int, name: str = "") -> lexicon.Lexicon:
+        """The word list at this place; CoachError when it cannot be made."""
+        made = self._made.get(place)
         if made is not None:
             return made
         with self._lock:
-            return self._make(key)
+            return self._make(place, name)
 
-    def _make(self, key: str) -> lexicon.Lexicon:
-        made = self._made.get(key)
-        if made is None:
-            raw = self._raw[key]  # KeyError: not one of them, as a dict says
-            try:
-                made = _builder()(raw)
-            except Exception:
-                made = None
-            if type(made) is not lexicon.Lexicon:
-                raise CoachError(
-                    f"de woordenlijst '{visible(key)}' in de cache van gecontroleerde "
-                    "gesprekken is beschadigd",
-                    f"gooi de map {visible(str(folder()))} weg; coach maakt hem opnieuw",
-                )
-            self._made[key] = made
+    def maker(self, place: int) -> Callable[[], lexicon.Lexicon]:
+        return lambda: self.get(place)
+
+    def _make(self, place: int, name: str) -> lexicon.Lexicon:
+        made = self._made.get(place)
+        if made is not None:
+            return made
+        try:
+            if self._raw is None:
+                raw = json.loads(self._json)
+                self._raw = raw if type(raw) is list else []
+                self._json = b""
+            item = self._raw[place]
+            self._raw[place] = None  # made once: its JSON is used up
+            made = _builder()(item) if type(item) is list else None
+        except Exception:
+            made = None
+        if type(made) is not lexicon.Lexicon:
+            shown = name or (made.id if isinstance(made, lexicon.Lexicon) else f"nr. {place}")
+            raise CoachError(
+                f"de woordenlijst '{visible(shown)}' in de cache van gecontroleerde "
+                "gesprekken is beschadigd",
+                f"gooi de map {visible(str(folder()))} weg; coach maakt hem opnieuw",
+            )
+        self._made[place] = made
         return made
 
+
+class Lexicons(Mapping[str, "lexicon.Lexicon"]):
+    """A cached dialogue's word lists by id, each made when first asked for."""
+
+    __slots__ = ("_lists", "_places")
+
+    def __init__(self, lists: WordLists, places: dict[str, int]) -> None:
+        self._lists = lists
+        self._places = places
+
+    def __getitem__(self, key: str) -> lexicon.Lexicon:
+        return self._lists.get(self._places[key], key)  # KeyError: not one of them
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
+        return iter(self._places)
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._places)
 
     def __repr__(self) -> str:
-        return f"Lexicons({list(self._raw)!r})"
+        return f"Lexicons({list(self._places)!r})"

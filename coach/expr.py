@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from coach.errors import SourceError
-from coach.language.answers import language, non_answer
 from coach.lexicon import Lexicon, hits, starts
 from coach.text import content_words, strip_accents, word_count
 from coach.yamldoc import MAX_DIGITS
@@ -553,8 +552,12 @@ def _call(expr: Call, scope: Scope) -> Value:
     if expr.function == "chars":
         return len(text)
     if expr.function == "nonanswer":
+        from coach.language.answers import non_answer  # not needed to show a first question
+
         return non_answer(text)
     if expr.function == "language":
+        from coach.language.answers import language
+
         return language(text)
     if expr.function == "shared":
         other = _as_text(evaluate(expr.args[1], scope))

@@ -17,23 +17,24 @@ Pure functions on frozen data; reading lexicon files is in `coach.lexicon_files`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coach.language.analysis import Analysis, analyse
-from coach.language.patterns import (
-    TYPO_LENGTH,
-    Alternatives,
-    Gap,
-    Match,
-    Pattern,
-    PatternError,
-    Word,
-    compile_pattern,
-    matches_at,
-)
 from coach.text import stem
+
+# The language layer is imported when a word list is first made or used, not to show a
+# first question: a cached dialogue makes its lists when first asked (coach/dialogue_cache.py).
+if TYPE_CHECKING:
+    from coach.language.analysis import Analysis
+    from coach.language.patterns import Match, Pattern, Word
+
+TYPO_LENGTH = 8  # coach.language.patterns.TYPO_LENGTH (a test keeps them one)
+
+
+def _place(item: tuple[int, Entry]) -> int:
+    return item[0]
 
 
 def _deletions(word: str) -> set[str]:
@@ -59,6 +60,8 @@ class Entry:
     def key(self) -> str:
         """Two entries with the same key match the same words (`irritatie` and
         `geïrriteerd` are one word in two forms)."""
+        from coach.language.patterns import Alternatives, Gap
+
         rows = [
             " ".join(
                 "|".join(word.how + ":" + _base(word) for word in element.words)
@@ -101,6 +104,47 @@ class Lexicon:
         return by_form, by_stem, scan
 
     @cached_property
+    def _scan_index(
+        self,
+    ) -> tuple[list[tuple[int, Entry]], dict[str, list[tuple[int, Entry]]], tuple[int, ...]]:
+        """The entries that start with a wildcard word (`irrit*`, `*stress`), by their
+        letters: a word is tried against those it starts or ends with, not all of them.
+        Each with its place among them, to keep their order. An entry whose first word may
+        be left out, or that can start with a word of another kind, is tried everywhere."""
+        from coach.language.patterns import Alternatives
+
+        everywhere: list[tuple[int, Entry]] = []
+        by_letters: dict[str, list[tuple[int, Entry]]] = {}  # "irrit*", "*stress"
+        lengths: set[int] = set()
+        for place, entry in enumerate(self._index[2]):
+            first = entry.pattern.sequences[0][0]
+            words = first.words if isinstance(first, Alternatives) else ()
+            if (
+                not isinstance(first, Alternatives)
+                or first.optional
+                or not all(word.how in ("prefix", "suffix") and word.text for word in words)
+            ):
+                everywhere.append((place, entry))
+                continue
+            for word in words:
+                key = f"{word.text}*" if word.how == "prefix" else f"*{word.text}"
+                by_letters.setdefault(key, []).append((place, entry))
+                lengths.add(len(word.text))
+        return everywhere, by_letters, tuple(sorted(lengths))
+
+    def _scanned(self, folded: str) -> list[Entry]:
+        """The wildcard entries that could fit this word, in their order."""
+        everywhere, by_letters, lengths = self._scan_index
+        found = list(everywhere)
+        for length in lengths:
+            if length <= len(folded):
+                found += by_letters.get(f"{folded[:length]}*", [])
+                found += by_letters.get(f"*{folded[-length:]}", [])
+        if len(found) > 1:
+            found.sort(key=_place)
+        return [entry for _, entry in found]
+
+    @cached_property
     def _typo_index(self) -> dict[str, list[Entry]]:
         """Anchor words of eight letters or more, and every string one deletion away."""
         index: dict[str, list[Entry]] = {}
@@ -119,7 +163,7 @@ class Lexicon:
 
     def warm(self) -> None:
         """Build the indexes now; a conversation does this while the leader types."""
-        _ = self._index, self._typo_index
+        _ = self._index, self._scan_index, self._typo_index
         if self.exceptions:
             self.idioms.warm()
 
@@ -128,8 +172,10 @@ class Lexicon:
         by_form, by_stem, scan = self._index
         by_typo = self._typo_index
         token = analysis.tokens[index]
-        found = by_form.get(token.folded, []) + by_stem.get(token.stem, []) + scan
         folded = token.folded
+        found = by_form.get(folded, []) + by_stem.get(token.stem, [])
+        if scan:
+            found += self._scanned(folded)
         for cut in range(3, len(folded) - 3):  # compounds: werkdruk → druk
             found += by_form.get(folded[cut:], [])
         if len(folded) >= TYPO_LENGTH - 1:  # one typo: the words one deletion away
@@ -178,6 +224,8 @@ def make_entry(raw: Any, group: str = "", stems: bool = True) -> Entry:
     """Compile one entry as written in a lexicon file: a string, or a mapping with
     `pattern:` or `all:` (and optionally `within:` and `who:`). With `stems`, a word also
     matches what shares its Snowball stem (the lexicon's `stems:`, on by default)."""
+    from coach.language.patterns import PatternError, compile_pattern
+
     try:
         if isinstance(raw, str):
             return Entry(raw, compile_pattern(raw, stems=stems), group)
@@ -221,14 +269,17 @@ def make_lexicon(
 def findings(lexicon: Lexicon, text: str) -> list[Finding]:
     """Every place an entry matches, left to right, not overlapping, each with the reason
     it does not count (negation, someone else's words, an idiom), if any."""
+    from coach.language.analysis import analyse
+    from coach.language.patterns import matches_at
+
     analysis = analyse(text)
     idioms: list[tuple[int, int, str]] | None = None  # found once, when there is a match
     found: list[Finding] = []
     index = 0
     while index < len(analysis.tokens):
-        matches = _matches_at(lexicon, analysis, index)
+        matches = _matches_at(matches_at, lexicon, analysis, index)
         if matches and idioms is None:
-            idioms = _idiom_spans(lexicon, analysis)
+            idioms = _idiom_spans(matches_at, lexicon, analysis)
         candidates = [
             _finding(lexicon, analysis, entry, match, idioms or []) for entry, match in matches
         ]
@@ -273,10 +324,13 @@ def hits(lexicon: Lexicon, text: str) -> list[Hit]:
 
 def starts(lexicon: Lexicon, text: str) -> Hit | None:
     """The first sentence (or quotation) of the text that begins with an entry, if any."""
+    from coach.language.analysis import analyse
+    from coach.language.patterns import matches_at
+
     analysis = analyse(text)
     for index, token in enumerate(analysis.tokens):
         if token.sentence_start:
-            best = _longest_at(lexicon, analysis, index, contiguous=True)
+            best = _longest_at(matches_at, lexicon, analysis, index, contiguous=True)
             if best is not None:
                 entry, match = best
                 last = analysis.tokens[match.last]
@@ -284,8 +338,15 @@ def starts(lexicon: Lexicon, text: str) -> Hit | None:
     return None
 
 
+MatchesAt = Callable[["Pattern", "Analysis", int], "Match | None"]  # patterns.matches_at
+
+
 def _matches_at(
-    lexicon: Lexicon, analysis: Analysis, index: int, contiguous: bool = False
+    matches_at: MatchesAt,
+    lexicon: Lexicon,
+    analysis: Analysis,
+    index: int,
+    contiguous: bool = False,
 ) -> list[tuple[Entry, Match]]:
     """The entries that match with their first word here, longest first (file order
     among equals)."""
@@ -298,9 +359,13 @@ def _matches_at(
 
 
 def _longest_at(
-    lexicon: Lexicon, analysis: Analysis, index: int, contiguous: bool = False
+    matches_at: MatchesAt,
+    lexicon: Lexicon,
+    analysis: Analysis,
+    index: int,
+    contiguous: bool = False,
 ) -> tuple[Entry, Match] | None:
-    found = _matches_at(lexicon, analysis, index, contiguous)
+    found = _matches_at(matches_at, lexicon, analysis, index, contiguous)
     return found[0] if found else None
 
 
@@ -330,7 +395,9 @@ def _not_own(who: str, analysis: Analysis, match: Match) -> str:
     return ""
 
 
-def _idiom_spans(lexicon: Lexicon, analysis: Analysis) -> list[tuple[int, int, str]]:
+def _idiom_spans(
+    matches_at: MatchesAt, lexicon: Lexicon, analysis: Analysis
+) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     if not lexicon.exceptions:
         return spans

@@ -6,9 +6,9 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.expr import Expr
 from coach.lexicon import Lexicon
@@ -55,6 +55,26 @@ class SafetyRule:
 
     level: str
     lexicon: Lexicon
+
+    @classmethod
+    def later(cls, level: str, make: Callable[[], Lexicon]) -> SafetyRule:
+        """A rule whose word list is made when first used: from the cache of checked
+        dialogues, where the first question needs no word list (coach/dialogue_cache.py)."""
+        rule = object.__new__(cls)
+        object.__setattr__(rule, "level", level)
+        object.__setattr__(rule, "_make", make)
+        return rule
+
+    if not TYPE_CHECKING:  # for the type checker `lexicon` is always there, as it is to use
+
+        def __getattr__(self, name: str) -> object:
+            # Only called for what is not set: the word list of a rule made by `later`.
+            make = self.__dict__.get("_make") if name == "lexicon" else None
+            if make is None:
+                raise AttributeError(name)
+            made = make()
+            object.__setattr__(self, "lexicon", made)
+            return made
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from coach.language.analysis import Analysis, analyse
-from coach.language.owner import QUOTE, SELF, owner, target
-from coach.language.tone import light
 from coach.lexicon import findings
 from coach.model import Safety
+
+if TYPE_CHECKING:  # the language layer is imported when an answer is first read
+    from coach.language.analysis import Analysis
 
 QUESTION = "Wil je verder met dit gesprek?"
 OPTIONS = ("Ja, ga verder", "Nee, stop voor nu")
@@ -121,6 +122,8 @@ def signal(safety: Safety | None, text: str, shown: Iterable[str]) -> tuple[str,
 
 def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
     """Every signal in the text as (level, words), most urgent level first."""
+    from coach.language.analysis import analyse
+
     analysis = analyse(text)
     found: list[tuple[str, str]] = []
     over = any(
@@ -164,6 +167,9 @@ def _last_token(analysis: Analysis, end: int, first: int) -> int:
 def _level(rule_level: str, analysis: Analysis, first: int, last: int) -> str:
     """The level for the words from token `first` to `last`: the rule's own level when they
     are about the leader, `ander` when about someone else (see coach.language.owner)."""
+    from coach.language.owner import QUOTE, SELF, owner, target
+    from coach.language.tone import light
+
     if rule_level == "geweld":
         return "zorg" if target(analysis.tokens, first, last) == SELF else "ander"
     whose = owner(analysis.tokens, first, last)
@@ -179,6 +185,8 @@ def _level(rule_level: str, analysis: Analysis, first: int, last: int) -> str:
 
 
 def _light_sentence(analysis: Analysis, index: int) -> bool:
+    from coach.language.tone import light
+
     sentence = analysis.sentence_range(index)
     tokens = analysis.tokens
     # the sentence's text runs on to the next sentence, so a closing `haha` counts

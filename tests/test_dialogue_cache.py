@@ -397,8 +397,10 @@ def test_entries_are_plain_json_after_their_head(scripts: Path) -> None:
         data = file.read_bytes()
         start = len(dialogue_cache.MAGIC)
         size = int.from_bytes(data[start : start + 4], "big")
-        document = json.loads(data[start + 4 + size + 32 :])
+        first, second = data[start + 4 + size + 32 :].split(b"\n")  # two lines
+        document, lists = json.loads(first), json.loads(second)
         assert isinstance(document, list) and len(document) == 3
+        assert isinstance(lists, list) and all(isinstance(each, list) for each in lists)
 
 
 def test_every_shipped_dialogue_comes_back_whole(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -542,7 +544,10 @@ def test_word_lists_are_made_when_first_used(scripts: Path) -> None:
     lists = cached.lexicons
     assert isinstance(lists, dialogue_cache.Lexicons)
     assert sorted(lists) == sorted(first.lexicons) and len(lists) == len(first.lexicons)
-    assert lists._made == {}  # the first question needs none of them
+    assert lists._lists._made == {}  # the first question needs none of them
+    assert cached.safety is not None and all(
+        "lexicon" not in vars(rule) for rule in cached.safety.rules
+    )  # nor the safety net's
     assert type(lists["eigen"]) is Lexicon and lists["eigen"] == first.lexicons["eigen"]
     assert lists["eigen"] is lists["eigen"]  # made once
     assert "geen-lijst" not in lists and lists.get("geen-lijst") is None
@@ -577,8 +582,63 @@ def test_word_lists_made_from_two_threads_at_once_are_made_once() -> None:
 def test_a_damaged_word_list_stops_with_a_clear_message() -> None:
     from coach.errors import CoachError
 
-    lists = dialogue_cache.Lexicons({"emoties": [["niet", "goed"], 99]})
+    made = dialogue_cache.WordLists(b'[[["niet", "goed"], 99]]')
+    lists = dialogue_cache.Lexicons(made, {"emoties": 0})
     with pytest.raises(CoachError) as raised:
         lists["emoties"]
     assert "woordenlijst 'emoties'" in raised.value.message and "beschadigd" in raised.value.message
     assert "gooi de map" in raised.value.hint
+
+
+def test_a_cached_first_question_needs_no_language_layer_and_the_net_still_reads() -> None:
+    # The first question of a cached dialogue is drawn without the language layer or any
+    # word list; the safety net reads the first answer all the same, with its full lists.
+    code = (
+        "import sys; from coach import catalog, safety; from coach.engine import Engine; "
+        "dialogue = catalog.load('buiv')[0]; Engine(dialogue).start(); "
+        "print(sorted(name for name in sys.modules if name.startswith('coach.language'))); "
+        "print(safety.signal(dialogue.safety, 'Ik wil er niet meer zijn.', ()))"
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        for _ in range(2)
+    ]
+    assert outputs[0][0] != "[]"  # read and checked: the word lists were compiled
+    assert outputs[1][0] == "[]"  # from the cache
+    assert outputs[0][1] == outputs[1][1] and outputs[1][1].startswith("('crisis'")
+
+
+def test_safety_rules_from_the_cache_make_their_lists_once_and_equal() -> None:
+    from coach import catalog
+
+    fresh = catalog.load("buiv")[0]
+    cached = catalog.load("buiv")[0]
+    assert fresh.safety is not None and cached.safety is not None
+    assert isinstance(cached.lexicons, dialogue_cache.Lexicons)  # from the cache
+    rules = cached.safety.rules
+    assert [rule.level for rule in rules] == [rule.level for rule in fresh.safety.rules]
+    assert all("lexicon" not in vars(rule) for rule in rules)
+    assert cached.safety == fresh.safety
+    assert all(rule.lexicon is rule.lexicon for rule in rules)
+
+
+def test_a_damaged_safety_list_stops_with_a_clear_message() -> None:
+    from coach.errors import CoachError
+    from coach.model import SafetyRule
+
+    made = dialogue_cache.WordLists(b"[[1, 2], 99]")
+    rule = SafetyRule.later("crisis", made.maker(1))
+    with pytest.raises(CoachError) as raised:
+        rule.lexicon  # noqa: B018
+    assert "beschadigd" in raised.value.message
+    with pytest.raises(AttributeError):
+        rule.other  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_the_typo_length_is_one() -> None:
+    from coach import lexicon
+    from coach.language import patterns
+
+    assert lexicon.TYPO_LENGTH == patterns.TYPO_LENGTH

@@ -259,3 +259,36 @@ def test_a_schema_error_names_its_line(tmp_path: Path) -> None:
     assert problems(path) == [("SCHEMA", 3, "error")]
     with pytest.raises(DialogueError, match=r"lijst\.yaml:3"):
         load_lexicon(path)
+
+
+# -- the index of wildcard entries -------------------------------------------------------------
+
+WILDCARD_TEXTS = (
+    "Ik was geïrriteerd en gefrustreerd na het lesbezoek van dinsdagochtend.",
+    "Gisteravond kreeg ik een dreigbericht; de doodsbedreiging van vorige week was erger.",
+    "Hij bleef koppig en bazig, en in de vergadering was de werkdrukbeleving het onderwerp.",
+    "Ik vroeg wat hij gevraagd had en herhaalde het; niemand noemde de lesobservatie.",
+    "Soms denk ik: laat maar, het zelfmoordplan van mijn collega maakt me bang.",
+)
+
+
+@pytest.mark.parametrize("path", sorted(SHIPPED.glob("*.yaml")), ids=lambda path: path.stem)
+def test_wildcard_entries_are_tried_where_they_can_start_and_in_their_order(path: Path) -> None:
+    from coach.language.analysis import analyse
+    from coach.language.patterns import matches_at
+
+    lists = [load_lexicon(path)]
+    if lists[0].exceptions:
+        lists.append(lists[0].idioms)
+    for lex in lists:
+        by_form, by_stem, scan = lex._index
+        for text in WILDCARD_TEXTS:
+            analysis = analyse(text)
+            for index, token in enumerate(analysis.tokens):
+                tried = lex.candidates(analysis, index)
+                every = [*by_form.get(token.folded, []), *by_stem.get(token.stem, []), *scan]
+                left_out = [entry for entry in scan if entry not in tried]
+                assert [entry for entry in tried if entry in scan] == [
+                    entry for entry in every if entry in scan and entry in tried
+                ]
+                assert not any(matches_at(e.pattern, analysis, index) for e in left_out)
