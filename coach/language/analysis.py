@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from coach.language.attribution import Attribution, attribute, historical_clauses
@@ -25,6 +25,12 @@ class Analysis:
     negated: tuple[int | None, ...]  # per token: the trigger that negates it
     attribution: tuple[Attribution, ...]  # per token
     historical: frozenset[int]  # clauses about a past that is over; see historical_clauses
+    # Where a part of a pattern was looked for already, and what was found: `all:` rules look
+    # for their other parts all over a clause, sentence or answer, for every place their
+    # first part fits. Keyed by the part's id; the part itself is kept to check it.
+    memo: dict[tuple[int, int], tuple[object, object]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def clause_range(self, index: int) -> range:
         """The token indexes of the clause this token is in."""

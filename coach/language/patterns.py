@@ -167,8 +167,66 @@ class Group:
     options: tuple[tuple[Element, ...], ...]
     optional: bool = False
 
+    def options_at(self, analysis: Analysis, position: int) -> list[tuple[Element, ...]]:
+        """The rows that could start at this word, in their order. A word class of a hundred
+        phrases is tried at every word of an answer: looking its first words up, as a word
+        list does, keeps that a few set look-ups."""
+        if position >= len(analysis.tokens):
+            return [self.options[i] for i in self._first_words[3]]
+        by_form, by_stem, by_typo, everywhere = self._first_words
+        token = analysis.tokens[position]
+        folded = token.folded
+        found = set(everywhere)
+        found.update(by_form.get(folded, ()))
+        found.update(by_stem.get(token.stem, ()))
+        for cut in range(3, len(folded) - 3):  # compounds: werkdruk → druk
+            found.update(by_form.get(folded[cut:], ()))
+        if len(folded) >= TYPO_LENGTH - 1:  # one typo: the words one deletion away
+            found.update(by_typo.get(folded, ()))
+            for near in _one_less(folded):
+                found.update(by_typo.get(near, ()))
+        return [self.options[i] for i in sorted(found)]
+
+    @cached_property
+    def _first_words(
+        self,
+    ) -> tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[int]], list[int]]:
+        by_form: dict[str, list[int]] = {}
+        by_stem: dict[str, list[int]] = {}
+        by_typo: dict[str, list[int]] = {}
+        everywhere: list[int] = []
+        for number, option in enumerate(self.options):
+            first = option[0] if option else None
+            if not isinstance(first, Alternatives) or first.optional:
+                everywhere.append(number)
+                continue
+            if any(word.how not in ("forms", "exact") for word in first.words):
+                everywhere.append(number)
+                continue
+            for word in first.words:
+                if word.how == "exact":
+                    by_form.setdefault(word.text, []).append(number)
+                    continue
+                split_forms = {form for _, base in word.split for form in base}
+                for form in word.forms | split_forms:
+                    by_form.setdefault(form, []).append(number)
+                if word.stem:
+                    by_stem.setdefault(word.stem, []).append(number)
+                if len(word.text) >= TYPO_LENGTH:
+                    for key in {
+                        word.text,
+                        *(word.text[:i] + word.text[i + 1 :] for i in range(len(word.text))),
+                    }:
+                        by_typo.setdefault(key, []).append(number)
+        return by_form, by_stem, by_typo, everywhere
+
 
 Element = Alternatives | Gap | ClauseEnd | Group
+
+
+def _one_less(word: str) -> set[str]:
+    """The word with one letter left out, at every place: what a typo index is keyed by."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 @dataclass(frozen=True)
@@ -328,7 +386,7 @@ def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None
                 each
                 for start in area
                 if start not in used
-                for each in [_sequence(sequence, analysis, start, start, ())]
+                for each in [_remembered(sequence, analysis, start)]
                 if each is not None and not set(each) & set(used)
             ),
             None,
@@ -337,6 +395,20 @@ def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None
             return None
         used.extend(found)
     return Match(min(used), max(used), tuple(sorted(used)))
+
+
+def _remembered(
+    sequence: tuple[Element, ...], analysis: Analysis, start: int
+) -> tuple[int, ...] | None:
+    """`_sequence` from `start`, once per answer: the same part is looked for again for every
+    place the pattern's first part fits."""
+    key = (id(sequence), start)
+    kept = analysis.memo.get(key)
+    if kept is not None and kept[0] is sequence:
+        return kept[1]  # type: ignore[return-value]
+    found = _sequence(sequence, analysis, start, start, ())
+    analysis.memo[key] = (sequence, found)
+    return found
 
 
 def _sequence(
@@ -355,7 +427,7 @@ def _sequence(
         at_end = position >= len(tokens) or tokens[position].clause != tokens[position - 1].clause
         return _sequence(rest, analysis, position, start, used) if at_end else None
     if isinstance(element, Group):
-        for option in element.options:
+        for option in element.options_at(analysis, position):
             found = _sequence((*option, *rest), analysis, position, start, used)
             if found is not None:
                 return found
