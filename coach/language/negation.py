@@ -52,6 +52,10 @@ _PSEUDO_TRIPLES = frozenset({("niet", "meer", "dan"), ("niet", "minder", "dan")}
 # Only these look back when nothing follows them (`boos was ik niet`); `geen` and `zonder`
 # always come before what they negate.
 BACKWARD = frozenset({"niet", "nooit", "niets", "niks"})
+# Looking back, a short last conjunct is negated on its own: in `ze was boos en zei niks`
+# and `hij was boos en ik niet` the anger is not denied. A longer one is a fronted list:
+# `boos en verdrietig was ik niet`.
+COORDINATORS = frozenset({"en", "of"})
 TERMINATORS = frozenset(
     [
         "maar",
@@ -110,6 +114,8 @@ def scopes(tokens: tuple[Token, ...]) -> tuple[Scope, ...]:
         for preceding in reversed(tokens[: token.index]):
             if preceding.clause != token.clause or preceding.folded in TERMINATORS:
                 break
+            if preceding.folded in COORDINATORS and token.index - preceding.index <= 3:
+                break  # `boos en zei niks`, `hij was boos en ik niet`: only the last part
             first = preceding.index
         if first < token.index:
             found.append(Scope(token.index, first, token.index - 1))
