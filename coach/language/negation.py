@@ -17,6 +17,7 @@ from coach.language.tokens import Token
 TRIGGERS = frozenset(
     [
         "niet",
+        "nie",  # Vlaams en snel getypt: `ik was nie boos`
         "geen",
         "nooit",
         "niets",
@@ -51,7 +52,7 @@ _PSEUDO_TRIPLES = frozenset({("niet", "meer", "dan"), ("niet", "minder", "dan")}
 # waarom ik er nog ben` does not negate `ik er nog ben`.
 # Only these look back when nothing follows them (`boos was ik niet`); `geen` and `zonder`
 # always come before what they negate.
-BACKWARD = frozenset({"niet", "nooit", "niets", "niks"})
+BACKWARD = frozenset({"niet", "nie", "nooit", "niets", "niks"})
 # Looking back, a short last conjunct is negated on its own: in `ze was boos en zei niks`
 # and `hij was boos en ik niet` the anger is not denied. A longer one is a fronted list:
 # `boos en verdrietig was ik niet`.
