@@ -55,7 +55,7 @@ kijken keek keken gekeken
 klimmen klom klommen geklommen
 klinken klonk klonken geklonken
 knijpen kneep knepen geknepen
-komen kwam kwamen gekomen
+komen kwam kwamen gekomen | kom komt
 kopen kocht kochten gekocht
 krijgen kreeg kregen gekregen
 krimpen kromp krompen gekrompen

@@ -27,7 +27,6 @@ TRIGGERS = frozenset(
         "zonder",
         "nergens",
         "allesbehalve",
-        "nie",  # spoken and Flemish `niet`: `ge moet nie denken`
     ]
 )
 # Two-word phrases whose first word is a trigger but that negate nothing after them.
@@ -46,17 +45,17 @@ PSEUDO_TRIGGERS = frozenset(
         ("niet", "te"),  # niet te vergeten
     }
 )
-# `nie` is read as `niet`, pseudo-triggers included
-PSEUDO_TRIGGERS |= {("nie", second) for first, second in PSEUDO_TRIGGERS if first == "niet"}
 # `niet meer dan`: a trigger followed by a comparison.
-_PSEUDO_TRIPLES = frozenset(
-    {("niet", "meer", "dan"), ("niet", "minder", "dan"), ("nie", "meer", "dan")}
-)
+_PSEUDO_TRIPLES = frozenset({("niet", "meer", "dan"), ("niet", "minder", "dan")})
 # A contrast or a reason ends the scope, and so does an embedded clause: `ik snap niet
 # waarom ik er nog ben` does not negate `ik er nog ben`.
 # Only these look back when nothing follows them (`boos was ik niet`); `geen` and `zonder`
 # always come before what they negate.
-BACKWARD = frozenset({"niet", "nie", "nooit", "niets", "niks"})
+BACKWARD = frozenset({"niet", "nooit", "niets", "niks"})
+# Looking back, a short last conjunct is negated on its own: in `ze was boos en zei niks`
+# and `hij was boos en ik niet` the anger is not denied. A longer one is a fronted list:
+# `boos en verdrietig was ik niet`.
+COORDINATORS = frozenset({"en", "of"})
 TERMINATORS = frozenset(
     [
         "maar",
@@ -115,6 +114,8 @@ def scopes(tokens: tuple[Token, ...]) -> tuple[Scope, ...]:
         for preceding in reversed(tokens[: token.index]):
             if preceding.clause != token.clause or preceding.folded in TERMINATORS:
                 break
+            if preceding.folded in COORDINATORS and token.index - preceding.index <= 3:
+                break  # `boos en zei niks`, `hij was boos en ik niet`: only the last part
             first = preceding.index
         if first < token.index:
             found.append(Scope(token.index, first, token.index - 1))
