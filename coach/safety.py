@@ -126,12 +126,17 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
 
     analysis = analyse(text)
     found: list[tuple[str, str]] = []
-    over = any(
-        finding.counts
+    # `… maar nu gaat het weer goed`: a sign that it is over, in the sentence of a signal or
+    # the one after it, takes that signal back (not a crisis: that is always asked about)
+    over = {
+        analysis.tokens[first].sentence
         for rule in safety.rules
         if rule.level == "herstel"
         for finding in findings(rule.lexicon, text)
-    )
+        if finding.counts
+        for first in [_first_token(analysis, finding.hit.start)]
+        if first is not None
+    }
     for rule in safety.rules:
         if rule.level == "herstel":
             continue
@@ -143,7 +148,9 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
                 continue
             last = _last_token(analysis, finding.hit.end, first)
             level = _level(rule.level, analysis, first, last)
-            if level and not (over and level != "crisis"):
+            sentence = analysis.tokens[first].sentence
+            taken_back = sentence in over or sentence + 1 in over
+            if level and not (taken_back and level != "crisis"):
                 found.append((level, finding.hit.text))
     return sorted(found, key=lambda pair: _URGENCY.index(pair[0]))
 
