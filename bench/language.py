@@ -36,7 +36,17 @@ from pathlib import Path
 from typing import Any
 
 from context import Context
-from measure import TIMEOUT, Command, Row, Stats, _read_until, child_env, ms, output_until
+from measure import (
+    TIMEOUT,
+    Command,
+    Row,
+    Stats,
+    _read_until,
+    child_env,
+    ms,
+    output_until,
+    start_piped,
+)
 from startup import BUIV_FIRST
 
 SECTION = "Part 6 · Language layer (Dutch), against the commit before it"
@@ -107,14 +117,7 @@ def _until_first_question(command: Command) -> tuple[float, float]:
     """Wall and processor time (user + system) of one start, until the first question
     shows with standard input a pipe; then the process is killed."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        list(command.argv),
-        cwd=command.cwd,
-        env=command.env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_piped(command)
     assert process.stdout is not None
     seen = _read_until(process.stdout.fileno(), BUIV_FIRST.encode("utf-8"))
     wall = time.perf_counter() - started

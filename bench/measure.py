@@ -157,14 +157,7 @@ def _until(command: Command, marker: bytes, terminal: bool) -> bytes:
         os.close(child)
         reading = parent
     else:
-        process = subprocess.Popen(
-            list(command.argv),
-            cwd=command.cwd,
-            env=command.env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        process = start_piped(command)
         assert process.stdout is not None
         reading = process.stdout.fileno()
     try:
@@ -249,3 +242,15 @@ def ms(seconds: float) -> str:
     if value >= 1:
         return f"{value:.2f} ms"
     return f"{value * 1000:.0f} µs"
+
+
+def start_piped(command: Command) -> subprocess.Popen[bytes]:
+    """The command with standard input a pipe, and its output and errors on one pipe."""
+    return subprocess.Popen(
+        list(command.argv),
+        cwd=command.cwd,
+        env=command.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
