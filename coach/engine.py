@@ -102,6 +102,8 @@ class _State:
     checkin_again: bool = False  # the help lines were shown again: now "go on or stop"
     ending: str = ""  # at the check-in before the card: the end node to finish at
     checked_in: bool = False  # asked how the user is before the closing card
+    # answers at which the safety net opened ("dialogue/name"): kept, but not on the card
+    unsaid: list[str] = field(default_factory=list)
 
     @property
     def frame(self) -> _Frame:
@@ -614,12 +616,21 @@ class Engine:
 
     def _card(self, end: m.End) -> tuple[CardLine, ...]:
         """The closing card: a line for each item whose answers were given (a skipped
-        question leaves no empty line)."""
+        question leaves no empty line). An answer at which the safety net opened is kept in
+        the transcript but is not put on a card to read again before the conversation."""
         answers = self.state.frame.answers
+        unsaid = {
+            name.split("/", 1)[1]
+            for name in self.state.unsaid
+            if name.split("/", 1)[0] == self.state.frame.dialogue
+        }
         return tuple(
             CardLine(item.label, self._render(item.text))
             for item in end.summary
-            if all(answers.get(name) not in (None, "") for name in item.text.template.names())
+            if all(
+                answers.get(name) not in (None, "") and name not in unsaid
+                for name in item.text.template.names()
+            )
         )
 
     def _ask(self, node: m.Question, turns: list[Turn], steps: list[Step]) -> None:
@@ -686,6 +697,9 @@ class Engine:
         else:
             self._store(node.into, raw)
             self._emit(turns, node, "ask", "user", raw)
+            unsaid = f"{self.state.frame.dialogue}/{node.into}"
+            if unsaid in self.state.unsaid:  # answered anew: this answer may be on the card
+                self.state.unsaid.remove(unsaid)
         steps: list[Step] = []
         if not self._hold_for_safety(node, raw, turns, steps):
             self._go_on_from(node, turns, steps)
@@ -707,6 +721,7 @@ class Engine:
         self.state.safety_shown.append(level)
         self.state.held = level
         self.state.noticed = match
+        self.state.unsaid.append(f"{self.state.frame.dialogue}/{node.into}")
         # The answer is kept, marked: no follow-up question asks about it, and a review
         # does not score it as an ordinary answer.
         mine = max(i for i, turn in enumerate(turns) if turn.speaker == "user")
@@ -927,6 +942,7 @@ def _state_to_json(state: _State) -> dict[str, Any]:
         "checkin_again": state.checkin_again,
         "ending": state.ending,
         "checked_in": state.checked_in,
+        "unsaid": state.unsaid,
     }
 
 
@@ -969,6 +985,7 @@ def _state_from_json(data: dict[str, Any], top: str) -> _State:
         checkin_again=bool(data.get("checkin_again", False)),
         ending=str(data.get("ending", "")),
         checked_in=bool(data.get("checked_in", False)),
+        unsaid=[str(name) for name in data.get("unsaid", [])],
     )
 
 

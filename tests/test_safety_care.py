@@ -207,6 +207,40 @@ def test_before_the_card_coach_asks_how_it_goes_now() -> None:
     )
 
 
+def test_the_answer_at_which_the_net_opened_stays_off_the_card_but_in_the_transcript() -> None:
+    engine, opening = opened()
+    assert [turn.text for turn in opening.turns if turn.speaker == "user"] == [CRISIS]
+    to_the_end(engine)
+    done = accepted(engine.answer("1"))
+    [end] = [step for step in done.steps if isinstance(step, End)]
+    assert [line.label for line in end.card] == ["Daarna"]  # `hoe` held the signal
+    assert all(CRISIS not in line.text for line in end.card)
+
+
+def test_an_answer_given_again_without_a_signal_is_on_the_card() -> None:
+    engine, _ = opened()
+    accepted(engine.answer("1"))  # go on
+    assert not isinstance(engine.undo(), Invalid)  # back to the safety choice
+    assert not isinstance(engine.undo(), Invalid)  # back to the answer with the signal
+    accepted(engine.answer("Het overleg over het rooster liep vast, dinsdag in de sectie."))
+    accepted(engine.answer("Dat we samen een voorstel doen, met twee opties erin."))
+    accepted(engine.answer("Een rustig gesprek met mijn bestuurder."))
+    advance = accepted(engine.answer("6"))
+    [end] = [step for step in advance.steps if isinstance(step, End)]
+    assert [line.label for line in end.card] == ["Hoe", "Daarna"]
+
+
+def test_a_restored_session_keeps_the_answer_off_the_card() -> None:
+    engine, _ = opened()
+    accepted(engine.answer("1"))
+    engine = restored(engine)
+    accepted(engine.answer("Een rustig gesprek met mijn bestuurder."))
+    accepted(engine.answer("6"))
+    done = accepted(engine.answer("1"))
+    [end] = [step for step in done.steps if isinstance(step, End)]
+    assert [line.label for line in end.card] == ["Daarna"]
+
+
 def test_the_help_lines_are_one_keystroke_away_at_the_check_in() -> None:
     engine, _ = opened(PUPIL)
     to_the_end(engine)
