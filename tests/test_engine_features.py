@@ -403,7 +403,7 @@ def test_the_answer_is_kept_before_the_pause() -> None:
     turns = [(turn.kind, turn.speaker, turn.text) for turn in advance.turns]
     assert turns[0] == ("ask", "user", WORRY)
     assert turns[1][:2] == ("safety", "coach")
-    assert advance.turns[1].value == {"level": "zorg", "match": "slaap al weken"}
+    assert advance.turns[1].value == {"level": "zorg", "match": "slaap al weken nauwelijks"}
     assert engine.answers == {"hoe": WORRY}
 
 

@@ -286,7 +286,9 @@ def test_wildcard_entries_are_tried_where_they_can_start_and_in_their_order(path
             analysis = analyse(text)
             for index, token in enumerate(analysis.tokens):
                 tried = lex.candidates(analysis, index)
-                every = [*by_form.get(token.folded, []), *by_stem.get(token.stem, []), *scan]
+                # an entry with a wildcard word and a plain one is in both indexes
+                found = [*by_form.get(token.folded, []), *by_stem.get(token.stem, []), *scan]
+                every = list({id(entry): entry for entry in found}.values())
                 left_out = [entry for entry in scan if entry not in tried]
                 assert [entry for entry in tried if entry in scan] == [
                     entry for entry in every if entry in scan and entry in tried
