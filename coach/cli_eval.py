@@ -14,6 +14,8 @@ import click
 from coach.cli_common import DutchCommand, format_option
 from coach.errors import CoachError, UsageError
 
+DEV_MISSES = 10  # misses shown by default when tuning on the dev split
+
 
 @click.command("eval", cls=DutchCommand)
 @click.option(
@@ -29,8 +31,14 @@ from coach.errors import CoachError, UsageError
     metavar="MAP",
     help="De map van het corpus (standaard: corpus/ in deze map of in het project).",
 )
-@click.option("--missers", "misses", default=10, show_default=True, metavar="N",
-              help="Hoeveel missers per soort je wilt zien, met hun tekst.")  # fmt: skip
+@click.option(
+    "--missers",
+    "misses",
+    type=int,
+    metavar="N",
+    help="Hoeveel missers per soort je wilt zien, met hun tekst (standaard 10 bij dev; bij "
+    "test en all geen, want wie de test-items leest, stemt erop af).",
+)
 @click.option(
     "--gate",
     is_flag=True,
@@ -38,7 +46,7 @@ from coach.errors import CoachError, UsageError
     "cijfer eronder zakt.",
 )
 @format_option("text", "json", help="json: alle cijfers als JSON.")
-def eval_command(split: str, folder: str | None, misses: int, gate: bool, fmt: str) -> None:
+def eval_command(split: str, folder: str | None, misses: int | None, gate: bool, fmt: str) -> None:
     """Meet hoe goed coach de antwoorden in het corpus begrijpt.
 
     Draait elk antwoord door de echte gesprekken, woordenlijsten, rubrics en het
@@ -55,6 +63,10 @@ def eval_command(split: str, folder: str | None, misses: int, gate: bool, fmt: s
     from coach.visible import safe_json
     from coach.yamldoc import read_yaml_file
 
+    if misses is None:  # the test split is for measuring: its items stay out of sight
+        misses = DEV_MISSES if split == "dev" else 0
+    if misses < 0:
+        raise UsageError(f"--missers is een aantal: 0 of meer, niet {misses}")
     base = Path(folder) if folder else default_corpus()
     if base is None or not base.is_dir():
         raise UsageError(

@@ -46,3 +46,21 @@ def test_the_gate_fails_below_a_threshold_and_names_it(run_cli: Run, tmp_path: P
     result = run_cli("eval", "--split", "test", "--corpus", str(corpus), "--gate", "--missers", "0")
     assert result.code == 1
     assert "onder de drempel: vangnet: false_alarm_rate" in result.err
+
+
+def test_the_misses_of_the_test_split_stay_out_of_sight_unless_asked(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """Who reads the test items tunes on them: eval shows them only when asked by number."""
+    missed = "Het rooster voor volgende week is klaar."  # labelled crisis: always a miss
+    item = f'items:\n  - text: "{missed}"\n    expect: crisis\n    category: suicide-indirect\n'
+    (tmp_path / "safety").mkdir()
+    for split in ("dev", "test"):
+        (tmp_path / "safety" / f"{split}.yaml").write_text(item, encoding="utf-8")
+    corpus = ("--corpus", str(tmp_path))
+    assert missed not in run_cli("eval", "--split", "test", *corpus).out
+    assert missed not in run_cli("eval", "--split", "all", *corpus).out
+    assert missed in run_cli("eval", "--split", "dev", *corpus).out
+    assert missed in run_cli("eval", "--split", "test", "--missers", "5", *corpus).out
+    refused = run_cli("eval", "--missers", "-1", *corpus)
+    assert refused.code != 0 and "0 of meer" in refused.err
