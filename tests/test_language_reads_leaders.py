@@ -60,6 +60,25 @@ def test_worry_about_someone_else_is_its_own_level() -> None:
     assert found is not None and found[0] == "ander"
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Een moeder vertelde me dat haar man haar slaat.", "ander"),
+        ("Ik maak me zorgen om een collega die door haar vriend wordt geslagen.", "ander"),
+        ("Een van onze conciërges is gisteren door een ouder geslagen.", "ander"),
+        ("- leerling groep 6 wordt thuis geslagen\n- blauwe plekken op haar rug", "ander"),
+        ("Bedreigd door een vader. Vanmorgen, bij het hek.", "zorg"),
+        ("Een vader dreigde dat hij me in elkaar zou slaan.", "zorg"),
+        ("Hij heeft me bij de fietsenstalling opgewacht en gezegd dat ik moet oppassen.", "zorg"),
+    ],
+)
+def test_violence_is_read_as_aimed_at_the_leader_or_at_someone_else(text: str, level: str) -> None:
+    """The leader who is told or who worries is not the one it is aimed at; with no one
+    else named, the leader writes about their own safety."""
+    found = safety.signal(NET, text, ())
+    assert found is not None and found[0] == level
+
+
 def test_a_negation_reaches_over_a_list() -> None:
     assert (
         hits(lexicon("emoties"), "Ik was eigenlijk niet boos of geïrriteerd, het deed me weinig")

@@ -241,12 +241,21 @@ def target(tokens: Sequence[Token], first: int, last: int) -> str:
     """Whom a threat or an act of violence is aimed at: SELF or OTHER.
 
     The leader when named in the clause (`hij sloeg me`, `een ouder heeft mijn auto
-    bekrast`) or addressed in a quoted threat (`'we weten waar je woont'`); someone else
-    when a victim is named (`een leerling die thuis geslagen wordt`, `de juf is bedreigd`,
-    `hij slaat zijn vrouw`) or someone else tells it (`een collega vertelde dat …`)."""
+    bekrast`), addressed in a quoted threat (`'we weten waar je woont'`), or when no one
+    else is named (`bedreigd door een ouder. vandaag.`, `thuis is het niet veilig`);
+    someone else when a victim is named (`een leerling die thuis geslagen wordt`, `de juf
+    is bedreigd`, `hij slaat zijn vrouw`) or someone else tells it (`een collega vertelde
+    dat …`). The leader who is told or who worries (`een stagiaire vertelde me dat …`, `ik
+    maak me zorgen om een leraar die …`) is not the one it is aimed at."""
     hit = tokens[first]
     sentence = [token for token in tokens if token.sentence == hit.sentence]
-    if _inside(tokens, first, last) == SELF:
+    listening = _listening(tokens, sentence)
+
+    def leader(index: int) -> bool:
+        return _side(tokens, index) == SELF and index not in listening
+
+    span = [i for i in range(first, last + 1) if tokens[i].clause == hit.clause]
+    if any(leader(i) for i in span if tokens[i].folded not in _POSSESSIVE_SELF):
         return SELF
     if (
         hit.quoted
@@ -257,14 +266,9 @@ def target(tokens: Sequence[Token], first: int, last: int) -> str:
     if _relative(tokens, first):
         return OTHER
     clause = [token for token in tokens if token.clause == hit.clause and not token.quoted]
-    sides = [_side(tokens, token.index) for token in clause]
-    if SELF in sides:
+    if any(leader(token.index) for token in clause):
         return SELF
-    people = [
-        token
-        for token, side in zip(clause, sides, strict=True)
-        if side == OTHER and not _after(tokens, token.index, ("door", "van", "by"))
-    ]
+    people = [t for t in clause if _side(tokens, t.index) == OTHER and not _by(tokens, t.index)]
     passive = any(
         token.folded in _PASSIVE and people and people[0].index < token.index for token in clause
     )
@@ -277,9 +281,64 @@ def target(tokens: Sequence[Token], first: int, last: int) -> str:
     )
     if told:
         return OTHER
-    if any(_side(tokens, t.index) == SELF for t in sentence if not t.quoted):
+    if any(leader(t.index) for t in sentence if not t.quoted):
         return SELF
-    return OTHER
+    # No one in this sentence: the nearest sentence before it that names someone decides
+    # (`- leerling gr. 7 wordt bedreigd` / `- naaktfoto's rondgestuurd`); with no one at
+    # all, it is the leader's own fragment (`bedreigd door een ouder. vandaag.`).
+    for earlier in range(hit.sentence, -1, -1):
+        words = [t for t in tokens if t.sentence == earlier and not t.quoted]
+        if earlier != hit.sentence and any(leader(t.index) for t in words):
+            return SELF
+        if any(_side(tokens, t.index) == OTHER and not _by(tokens, t.index) for t in words):
+            return OTHER
+    return SELF
+
+
+# The leader as the one who is told (`een docent vertelde me dat …`, `heeft mij verteld`)
+# or who worries (`ik maak me zorgen om …`, `ik denk dat …`) is not the one a threat is
+# aimed at. Threatening is not telling: `hij dreigde me` is aimed at the leader.
+_TELLING = (SPEECH_VERBS - {"dreigde", "dreigt"}) | {"told", "tells", "texted"}
+_TOLD = frozenset({"verteld", "gezegd", "geappt", "gemaild", "toevertrouwd", "gevraagd"})
+_WORRYING = frozenset(
+    {
+        *("zorgen", "ongerust", "bezorgd", "vrees", "vreesde", "denk", "dacht", "vermoed"),
+        *("vermoedde", "worried", "think"),
+    }
+)
+
+
+def _listening(tokens: Sequence[Token], sentence: Sequence[Token]) -> set[int]:
+    """The places in this sentence where the leader is told something, or worries."""
+    found = set()
+    for token in sentence:
+        if _side(tokens, token.index) != SELF:
+            continue
+        window = tokens[max(token.index - 1, 0) : token.index + 4]
+        near = {t.folded for t in window if t.clause == token.clause}
+        before = tokens[token.index - 1].folded if token.index else ""
+        after = tokens[token.index + 1].folded if token.index + 1 < len(tokens) else ""
+        if before in _TELLING or after in _TOLD or _WORRYING.intersection(near):
+            found.add(token.index)
+    return found
+
+
+def _by(tokens: Sequence[Token], index: int) -> bool:
+    """Whether the person at `index` is the one who does it: `door een vader`, `by him`;
+    not `een van onze leerkrachten`, which names the person it is about."""
+    position = index - 1
+    while position > 0 and tokens[position].folded in _FILLERS:
+        position -= 1
+    if (
+        position >= 1
+        and tokens[position].folded == "van"
+        and tokens[position - 1].folded in _ONE_OF
+    ):
+        return False
+    return _after(tokens, index, ("door", "van", "by"))
+
+
+_ONE_OF = frozenset({"een", "één", "geen", "twee", "drie", "elk", "ieder", "iedere", "one"})
 
 
 def _after(tokens: Sequence[Token], index: int, words: tuple[str, ...]) -> bool:
