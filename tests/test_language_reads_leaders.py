@@ -119,6 +119,19 @@ def test_a_quotation_is_not_the_leaders_own_words() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Hij zei: 'stel je niet zo aan.' Ik kan echt niet meer.",
+        "Mijn bestuurder mailde: “Wij verwachten meer inzet!” Ik kan echt niet meer.",
+    ],
+)
+def test_a_quotation_ends_at_its_closing_mark_after_its_own_full_stop(text: str) -> None:
+    """Words after the quotation are the leader's own again: a signal there is seen."""
+    found = safety.signal(NET, text, ())
+    assert found is not None and found[0] == "zorg"
+
+
+@pytest.mark.parametrize(
     ("dialogue", "node", "answer"),
     [
         ("buiv", "inleven", "Voor hem telt eerst zijn eigen school, daar is hij trots op."),

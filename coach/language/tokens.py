@@ -20,6 +20,7 @@ _CLAUSE_END = re.compile(r"[,:;()–—\-]\s|[,:;()–—]")
 _ELISIONS = frozenset({"s", "t", "n", "k", "m"})
 _OPENING_QUOTES = "“„«‹‘\"'"
 _CLOSING_QUOTES = "”»›’\"'"
+_QUOTED_PUNCTUATION = ".,;:!?…"  # may stand inside a quotation, before its closing mark
 
 # Words that open a new clause: a contrast, a reason, a time. A negation or an attribution
 # does not reach across them.
@@ -143,11 +144,12 @@ def tokenize(text: str) -> tuple[Token, ...]:
 def _quote_marks(gap: str, after_word: bool) -> tuple[bool, bool]:
     """(opens a quotation, closes one) for the characters between two words.
 
-    A mark right after a word closes; a mark right before the next word opens. Apostrophes
-    inside words (`zo'n`, `collega's`) are part of the word and never reach here."""
+    A mark right after a word closes, also after the quotation's own punctuation (`… niet
+    meer.'`, `… zitten?!”`); a mark right before the next word opens. Apostrophes inside
+    words (`zo'n`, `collega's`) are part of the word and never reach here."""
     stripped = gap.strip()
     if not stripped:
         return False, False
-    closes = after_word and gap[0] in _CLOSING_QUOTES
+    closes = after_word and gap.lstrip(_QUOTED_PUNCTUATION)[:1] in tuple(_CLOSING_QUOTES)
     opens = gap[-1] in _OPENING_QUOTES
     return opens, closes
