@@ -55,9 +55,23 @@ def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
     assert safety.signal(NET, text, ()) is None
 
 
-def test_worry_about_someone_else_is_its_own_level() -> None:
-    found = safety.signal(NET, "Een leerling vertelde me dat haar vader haar slaat.", ())
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Een leerling vertelde me dat haar vader haar slaat.",
+        "Een collega zei tijdens de pauze: ik trek het niet meer, ik wil er niet meer zijn.",
+        "Ik denk dat een van mijn teamleiders suïcidaal is.",
+    ],
+)
+def test_worry_about_someone_else_is_its_own_level(text: str) -> None:
+    found = safety.signal(NET, text, ())
     assert found is not None and found[0] == "ander"
+
+
+def test_the_leaders_own_words_after_a_colon_stay_the_leaders() -> None:
+    text = "Ik zei tegen mezelf: ik trek het niet meer, ik wil er niet meer zijn."
+    found = safety.signal(NET, text, ())
+    assert found is not None and found[0] == "crisis"
 
 
 @pytest.mark.parametrize(

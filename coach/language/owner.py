@@ -179,6 +179,8 @@ def _after_preposition(tokens: Sequence[Token], index: int) -> bool:
     position = index - 1
     while position >= 0 and tokens[position].clause == tokens[index].clause:
         word = tokens[position].folded
+        if word == "van" and position and tokens[position - 1].folded in _ONE_OF:
+            return False  # `een van mijn teamleiders` is who it is about
         if word in PREPOSITIONS:
             return True
         if word not in _FILLERS:
@@ -216,11 +218,17 @@ def _direct_speech(tokens: Sequence[Token], first: int) -> bool:
     hit = tokens[first]
     if hit.quoted:
         return False
+    # back to where the speech begins: the colon opens a new `sentence start`, and the
+    # speech may run on over a comma (`zei: ik zie het niet meer zitten, ik wil …`)
     clause_start = first
-    while clause_start > 0 and tokens[clause_start - 1].clause == hit.clause:
+    while (
+        clause_start > 0
+        and not tokens[clause_start].sentence_start
+        and tokens[clause_start - 1].sentence == hit.sentence
+    ):
         clause_start -= 1
     if not tokens[clause_start].sentence_start or clause_start == 0:
-        return False  # the colon opens a new `sentence start`; no colon, no direct speech
+        return False  # no colon, no direct speech
     if tokens[clause_start].folded in ("dat", "of"):
         return False
     earlier = [t for t in tokens[:clause_start] if t.sentence == hit.sentence]
