@@ -75,6 +75,14 @@ PEOPLE = frozenset(
         "secretaresse",
         "buurman",
         "buurvrouw",
+        *("stagiaire", "kleuter", "kleuters", "peuter", "baby", "papa", "mama", "opa", "oma"),
+        *("ex", "echtgenoot", "echtgenote", "vriendje", "vriendinnetje", "klasgenoot", "neef"),
+        *("nicht", "invaller", "vrijwilliger", "pleegkind", "gastouder", "schoonmaker"),
+        # English, for the leader who writes it by mistake
+        *("teacher", "teachers", "pupil", "pupils", "colleague", "colleagues", "parent"),
+        *("parents", "husband", "wife", "father", "mother", "dad", "mom", "mum", "boss"),
+        *("principal", "kid", "kids", "child", "children", "son", "daughter", "boyfriend"),
+        *("girlfriend", "someone", "students"),
     ]
 )
 # Verb forms that introduce someone's words: `ze zei dat`, `hij riep:`.
