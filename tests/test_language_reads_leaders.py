@@ -61,7 +61,7 @@ def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
         "Een leerling vertelde me dat haar vader haar slaat.",
         "Een collega zei tijdens de pauze: ik trek het niet meer, ik wil er niet meer zijn.",
         "Ik denk dat een van mijn teamleiders suïcidaal is.",
-        "One of my teachers told me she wants to end her life.",
+        "My teacher said: 'I just want to end it all.'",
     ],
 )
 def test_worry_about_someone_else_is_its_own_level(text: str) -> None:
