@@ -123,6 +123,7 @@ def signal(safety: Safety | None, text: str, shown: Iterable[str]) -> tuple[str,
 def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
     """Every signal in the text as (level, words), most urgent level first."""
     from coach.language.analysis import analyse
+    from coach.language.topic import about_a_topic
 
     analysis = analyse(text)
     found: list[tuple[str, str]] = []
@@ -146,6 +147,8 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
             first = _first_token(analysis, finding.hit.start)
             if first is None or analysis.told_as_past(first):
                 continue
+            if about_a_topic(analysis.tokens, first):
+                continue  # `een workshop over paniekaanvallen`
             last = _last_token(analysis, finding.hit.end, first)
             level = _level(rule.level, analysis, first, last)
             sentence = analysis.tokens[first].sentence

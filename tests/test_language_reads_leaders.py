@@ -56,6 +56,18 @@ def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Vanmiddag hadden we een workshop over paniekaanvallen bij pubers.", None),
+        ("Na de les over pesten vertelde een meisje dat haar vader haar slaat.", "ander"),
+    ],
+)
+def test_what_a_lesson_or_training_is_about_is_not_a_signal(text: str, level: str | None) -> None:
+    found = safety.signal(NET, text, ())
+    assert (found[0] if found else None) == level
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Een leerling vertelde me dat haar vader haar slaat.",
