@@ -181,6 +181,11 @@ def _level(rule_level: str, analysis: Analysis, first: int, last: int) -> str:
     from coach.language.tone import light
 
     if rule_level == "geweld":
+        # a threat quoted in jest, laughed about in its own sentence (`'ik ga u
+        # vermoorden', riep hij lachend toen hij verloor`); the leader's own laugh about
+        # being hit is often a way to make it small, and is not enough
+        if analysis.tokens[first].quoted and _light_sentence(analysis, first):
+            return ""
         return "zorg" if target(analysis.tokens, first, last) == SELF else "ander"
     whose = owner(analysis.tokens, first, last)
     if whose != SELF and light(analysis.tokens, analysis.text):

@@ -58,6 +58,21 @@ def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "level"),
     [
+        ("'Ik maak je af!' riep een kleuter lachend toen hij verloor met memory.", None),
+        ("Hij gaf me een duw tegen de muur, haha.", "zorg"),
+        ("'We weten waar je woont', stond in de mail. Haha, dacht ik eerst. Nu niet meer.", "zorg"),
+    ],
+)
+def test_a_threat_quoted_in_jest_is_not_a_signal_but_a_laugh_elsewhere_is_not_enough(
+    text: str, level: str | None
+) -> None:
+    found = safety.signal(NET, text, ())
+    assert (found[0] if found else None) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
         ("Vanmiddag hadden we een workshop over paniekaanvallen bij pubers.", None),
         ("Na de les over pesten vertelde een meisje dat haar vader haar slaat.", "ander"),
     ],

@@ -305,8 +305,8 @@ def target(tokens: Sequence[Token], first: int, last: int) -> str:
 
 # The leader as the one who is told (`een docent vertelde me dat …`, `heeft mij verteld`)
 # or who worries (`ik maak me zorgen om …`, `ik denk dat …`) is not the one a threat is
-# aimed at. Threatening is not telling: `hij dreigde me` is aimed at the leader.
-_TELLING = (SPEECH_VERBS - {"dreigde", "dreigt"}) | {"told", "tells", "texted"}
+# aimed at. Threatening is not telling (`hij dreigde me`), nor is giving (`gaf me een duw`).
+_TELLING = (SPEECH_VERBS - {"dreigde", "dreigt", "gaf", "geeft"}) | {"told", "tells", "texted"}
 _TOLD = frozenset({"verteld", "gezegd", "geappt", "gemaild", "toevertrouwd", "gevraagd"})
 _WORRYING = frozenset(
     {

@@ -15,6 +15,8 @@ from coach.text import fold, stem
 
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _SENTENCE_END = re.compile(r"(?<!\.)\.(?!\.)|[!?\n]")  # an ellipsis (`ik... wil`) goes on
+# A quotation's own full stop or exclamation mark, its closing mark, and a space.
+_SPEECH_TAG = re.compile(r"[.!?…]+[”»›’\"']+[ \t]+")
 _CLAUSE_END = re.compile(r"[,:;()–—\-]\s|[,:;()–—]")
 # `'s ochtends`, `'t is`, `'n keer`: an apostrophe that elides a word opens no quotation.
 _ELISIONS = frozenset({"s", "t", "n", "k", "m"})
@@ -102,6 +104,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
         raw = found.group()
         word = standard(raw)
         new_sentence = bool(tokens) and _SENTENCE_END.search(gap) is not None
+        if new_sentence and quoted and _SPEECH_TAG.fullmatch(gap) and text[found.start()].islower():
+            new_sentence = False  # `'Kom hier!' riep ze`: the sentence goes on after the quote
         new_clause = bool(tokens) and (new_sentence or _CLAUSE_END.search(gap) is not None)
         quote_open, quote_close = _quote_marks(gap, bool(tokens))
         if quote_open and raw in _ELISIONS and gap.endswith(("'", "’")):
