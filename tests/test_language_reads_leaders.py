@@ -151,6 +151,18 @@ def test_a_word_finds_its_forms(entry: str, text: str) -> None:
     assert hits(make_lexicon("x", "X", [(entry, "")]), text)
 
 
+@pytest.mark.parametrize(
+    ("entry", "text"),
+    [("mes", "die meeting was a total mess"), ("bus", "de buss komt om acht uur")],
+)
+def test_a_word_ending_in_s_has_no_plural_in_s(entry: str, text: str) -> None:
+    """`mes` has `messen`; `mess` is English, and would make the safety net open."""
+    from coach.lexicon import make_lexicon
+
+    assert not hits(make_lexicon("x", "X", [(entry, "")]), text)
+    assert hits(make_lexicon("x", "X", [(entry, "")]), f"twee {entry}sen")
+
+
 def test_a_quotation_is_not_the_leaders_own_words() -> None:
     from coach.lexicon import findings, make_lexicon
 

@@ -152,7 +152,9 @@ def verb_forms(infinitive: str) -> frozenset[str]:
 
 def _nominal_forms(word: str) -> set[str]:
     """Plural, diminutive, inflected adjective, comparative and superlative."""
-    forms = {word, word + "s", word + "'s", word + "st", word + "ste"}
+    forms = {word, word + "'s", word + "st", word + "ste"}
+    if not word.endswith(("s", "z", "x")):
+        forms.add(word + "s")  # `mes` has `messen`, and `mess` is English
     for base in _open_syllable(word):
         forms |= {base + "e", base + "en", base + "er", base + "ere", base + "ers"}
     if word.endswith("r"):
