@@ -96,6 +96,18 @@ def test_worry_about_someone_else_is_its_own_level(text: str) -> None:
     assert found is not None and found[0] == "ander"
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Mijn gezin heeft meer aan een andere moeder dan aan mij.", "crisis"),
+        ("Mijn zoon is slimmer dan ik, en hij wil er niet meer zijn.", "ander"),
+    ],
+)
+def test_a_comparison_with_the_leader_makes_it_the_leaders_own(text: str, level: str) -> None:
+    found = safety.signal(NET, text, ())
+    assert found is not None and found[0] == level
+
+
 def test_the_leaders_own_words_after_a_colon_stay_the_leaders() -> None:
     text = "Ik zei tegen mezelf: ik trek het niet meer, ik wil er niet meer zijn."
     found = safety.signal(NET, text, ())

@@ -107,6 +107,8 @@ def owner(tokens: Sequence[Token], first: int, last: int) -> str:
     relative = _relative(tokens, first)
     if relative:
         return relative
+    if _compared_with_self(tokens, hit.clause):
+        return SELF  # `mijn kinderen hebben meer aan een andere vader dan aan mij`
     subject = _subject(tokens, hit.clause)
     if subject:
         return subject
@@ -117,6 +119,19 @@ def owner(tokens: Sequence[Token], first: int, last: int) -> str:
         if subject:
             return subject
     return SELF
+
+
+def _compared_with_self(tokens: Sequence[Token], clause: int) -> bool:
+    """Whether the clause measures someone against the leader: `dan (aan) mij`, `dan ik`."""
+    words = [token.folded for token in tokens if token.clause == clause and not token.quoted]
+    for position, word in enumerate(words[:-1]):
+        if word == "dan":
+            rest = words[position + 1 : position + 3]
+            if rest[:1] in (["aan"], ["voor"], ["met"]):
+                rest = rest[1:]
+            if rest[:1] and rest[0] in ("mij", "me", "ik", "mezelf", "mijzelf"):
+                return True
+    return False
 
 
 def _inside(tokens: Sequence[Token], first: int, last: int) -> str:
