@@ -83,6 +83,21 @@ def test_what_a_lesson_or_training_is_about_is_not_a_signal(text: str, level: st
 
 
 @pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Jaren geleden wilde ik niet meer leven, nu gaat het goed met me.", None),
+        ("Vroeger keek ik uit naar later, nu zie ik geen toekomst meer.", "crisis"),
+        ("Na de scheiding sliep ik maanden slecht, maar dat is nu jaren geleden.", None),
+    ],
+)
+def test_a_past_that_is_over_stays_there_unless_the_sentence_comes_back_to_now(
+    text: str, level: str | None
+) -> None:
+    found = safety.signal(NET, text, ())
+    assert (found[0] if found else None) == level
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Een leerling vertelde me dat haar vader haar slaat.",

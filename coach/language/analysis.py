@@ -55,13 +55,23 @@ class Analysis:
         the sentence (`jaren terug had ik een periode waarin ik het niet meer zag zitten`),
         with nothing from here on that brings it back to now (`…, en nu gaat het weer die
         kant op`)."""
-        if self.is_historical(index):
-            return True
+        token = self.tokens[index]
+        if token.clause in self.historical:
+            return True  # `vorig jaar wilde ik niet meer`: its own clause is dated
         sentence = self.sentence_range(index)
-        dated = any(self.tokens[i].clause in self.historical for i in sentence if i < index)
+        dated = -1 - token.sentence in self.historical or any(
+            self.tokens[i].clause in self.historical for i in sentence if i < index
+        )
         if not dated:
             return False
-        return not any(self.tokens[i].folded in NOW_AGAIN for i in sentence if i >= index)
+        # back to now from its own clause on (`vroeger had ik plannen, nu zie ik geen later`),
+        # in words that are not themselves dated (`…, maar dat is nu jaren geleden`)
+        clause_start = self._around(index, lambda each: each.clause).start
+        return not any(
+            self.tokens[i].folded in NOW_AGAIN and self.tokens[i].clause not in self.historical
+            for i in sentence
+            if i >= clause_start
+        )
 
     def sentence_range(self, index: int) -> range:
         """The token indexes of the sentence this token is in."""
