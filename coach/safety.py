@@ -200,7 +200,10 @@ def _level(rule_level: str, analysis: Analysis, first: int, last: int) -> str:
 
 
 def _light_sentence(analysis: Analysis, index: int) -> bool:
-    from coach.language.tone import light
+    from coach.language.tone import light, taken_back
+
+    if taken_back(analysis.text):
+        return False  # `… haha. Niet zo grappig eigenlijk.` anywhere in the answer
 
     sentence = analysis.sentence_range(index)
     tokens = analysis.tokens

@@ -60,6 +60,8 @@ def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
     [
         ("'Ik maak je af!' riep een kleuter lachend toen hij verloor met memory.", None),
         ("Hij gaf me een duw tegen de muur, haha.", "zorg"),
+        ("Ik moest bijna lachen: ik heb al een maand elke dag hoofdpijn.", "zorg"),
+        ("Ik slaap al weken nauwelijks haha. Niet zo grappig eigenlijk.", "zorg"),
         ("'We weten waar je woont', stond in de mail. Haha, dacht ik eerst. Nu niet meer.", "zorg"),
     ],
 )
@@ -88,6 +90,7 @@ def test_what_a_lesson_or_training_is_about_is_not_a_signal(text: str, level: st
         ("Jaren geleden wilde ik niet meer leven, nu gaat het goed met me.", None),
         ("Vroeger keek ik uit naar later, nu zie ik geen toekomst meer.", "crisis"),
         ("Na de scheiding sliep ik maanden slecht, maar dat is nu jaren geleden.", None),
+        ("Ik merk dat ik vaker naar de fles grijp dan vroeger.", "zorg"),
     ],
 )
 def test_a_past_that_is_over_stays_there_unless_the_sentence_comes_back_to_now(

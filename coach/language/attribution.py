@@ -297,6 +297,8 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
             and (tokens[position + 2].folded.isdigit() or tokens[position + 2].folded in _AGES)
         ):
             words = ("in", "jaartal")  # `toen ik zestien was`
+        if token.folded == "vroeger" and position and tokens[position - 1].folded in ("dan", "als"):
+            continue  # `vaker dan vroeger`: a comparison with now, not a date
         if any(words[:size] in HISTORICAL for size in (1, 2, 3)) or words == ("in", "jaartal"):
             found.add(token.clause)
             first = _first_of_sentence(tokens, position)

@@ -23,14 +23,19 @@ _LIGHT_SIGNS = ("😂", "🤣", "😅", "😆", "😜", ";)", ":)", ":-)", ";-)"
 _TAKEN_BACK = ("niet grappig", "niet zo grappig", "geen grap", "meen het", "meende het", "serieus")
 
 
+def taken_back(text: str) -> bool:
+    """Whether the text says a joke was no joke (`haha. niet zo grappig eigenlijk`)."""
+    return any(phrase in text.lower() for phrase in _TAKEN_BACK)
+
+
 def light(tokens: Iterable[Token], text: str) -> bool:
     """Whether these words (or the text they come from) laugh or joke."""
-    if any(phrase in text.lower() for phrase in _TAKEN_BACK):
+    if taken_back(text):
         return False
     previous = ""
     for token in tokens:
-        # `half lachend` hides, `geen grapje` denies: neither makes it light
-        masked = previous in ("half", "weg", "geen")
+        # `half lachend` hides, `geen grapje` denies, `bijna lachen` is not laughing
+        masked = previous in ("half", "weg", "geen", "bijna")
         if not masked and (token.folded in _LIGHT_WORDS or token.folded.startswith(_LIGHT_STARTS)):
             return True
         previous = token.folded
