@@ -252,7 +252,10 @@ def test_buiv_shows_the_probes_beside_their_question(buiv: Flowchart) -> None:
     notes = {source: target for source, arrow, _, target in buiv.edges if arrow == "-.-"}
     beleven = flat(buiv.nodes[notes[buiv.node("beleven · ask")]][1])
     assert beleven.startswith("↻ 3 vervolgvragen, hoogstens 2")
-    assert "• mentions(answer, 'oordelen') and not mentions(answer, 'eigen-blik')" in beleven
+    assert (
+        "• (mentions(answer, 'oordelen') or mentions(answer, 'buiv-oordelen'))"
+        " and not mentions(answer, 'eigen-blik')" in beleven
+    )
     assert "• mentions(answer, 'generaliseren')" in beleven
     opening = flat(buiv.nodes[notes[buiv.node("opening · ask")]][1])
     assert '• matches(answer, "\\bwaarom\\b") (vervangt)' in opening
