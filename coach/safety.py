@@ -127,17 +127,7 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
 
     analysis = analyse(text)
     found: list[tuple[str, str]] = []
-    # `… maar nu gaat het weer goed`: a sign that it is over, in the sentence of a signal or
-    # the one after it, takes that signal back (not a crisis: that is always asked about)
-    over = {
-        analysis.tokens[first].sentence
-        for rule in safety.rules
-        if rule.level == "herstel"
-        for finding in findings(rule.lexicon, text)
-        if finding.counts
-        for first in [_first_token(analysis, finding.hit.start)]
-        if first is not None
-    }
+    over: set[int] | None = None  # looked for only once there is a signal to take back
     for rule in safety.rules:
         if rule.level == "herstel":
             continue
@@ -151,11 +141,30 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
                 continue  # `een workshop over paniekaanvallen`
             last = _last_token(analysis, finding.hit.end, first)
             level = _level(rule.level, analysis, first, last)
-            sentence = analysis.tokens[first].sentence
-            taken_back = sentence in over or sentence + 1 in over
-            if level and not (taken_back and level != "crisis"):
-                found.append((level, finding.hit.text))
+            if not level:
+                continue
+            if level != "crisis":
+                over = _over(safety, analysis) if over is None else over
+                sentence = analysis.tokens[first].sentence
+                if sentence in over or sentence + 1 in over:
+                    continue
+            found.append((level, finding.hit.text))
     return sorted(found, key=lambda pair: _URGENCY.index(pair[0]))
+
+
+def _over(safety: Safety, analysis: Analysis) -> set[int]:
+    """The sentences that say something is over (`… maar nu gaat het weer goed`): one takes
+    back a signal in its own sentence or the one before (not a crisis: that is always
+    asked about)."""
+    return {
+        analysis.tokens[first].sentence
+        for rule in safety.rules
+        if rule.level == "herstel"
+        for finding in findings(rule.lexicon, analysis.text)
+        if finding.counts
+        for first in [_first_token(analysis, finding.hit.start)]
+        if first is not None
+    }
 
 
 _URGENCY = ("crisis", "zorg", "ander")

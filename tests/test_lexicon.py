@@ -294,3 +294,27 @@ def test_wildcard_entries_are_tried_where_they_can_start_and_in_their_order(path
                     entry for entry in every if entry in scan and entry in tried
                 ]
                 assert not any(matches_at(e.pattern, analysis, index) for e in left_out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De vergadering liep uit en de werkdruk is enorm.",  # the head of a compound
+        "De vergadering liep uit en de werkdrukk is enorm.",  # one typo in a long word
+        "De vergadering liep uit; daarna keken we er samen op terug.",  # a split verb
+        "Ik was bozer dan ooit na de vergadering.",  # a comparative
+    ],
+)
+def test_an_all_rule_finds_its_parts_in_every_form_a_word_can_take(text: str) -> None:
+    """An `all:` part that occurs nowhere is not tried at every word; a part written in
+    another form, a compound, a typo or a split verb still counts as occurring."""
+    from coach.lexicon import make_lexicon
+
+    entries = [
+        ({"all": ["vergadering", "(druk|drukte)"], "within": "answer"}, ""),
+        ({"all": ["vergadering", "werkdruk"], "within": "answer"}, ""),
+        ({"all": ["vergadering", "terugkijken"], "within": "answer"}, ""),
+        ({"all": ["vergadering", "boos"], "within": "answer"}, ""),
+    ]
+    assert hits(make_lexicon("x", "X", entries), text)
+    assert not hits(make_lexicon("x", "X", entries), "De vergadering liep uit.")

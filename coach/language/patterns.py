@@ -149,6 +149,43 @@ class Alternatives:
     words: tuple[Word, ...]
     optional: bool = False
 
+    @cached_property
+    def first_keys(self) -> Keys | None:
+        """What a word of the text must be for one of these words to fit it (see `Keys`);
+        None when that cannot be told by looking up (`irrit*`, an optional word)."""
+        if self.optional or any(word.how in ("prefix", "suffix") for word in self.words):
+            return None
+        forms: set[str] = set()
+        stems: set[str] = set()
+        typos: set[str] = set()
+        for word in self.words:
+            if word.how == "exact":
+                forms.add(word.text)
+                continue
+            forms |= word.forms | {form for _, base in word.split for form in base}
+            if word.stem:
+                stems.add(word.stem)
+            if len(word.text) >= TYPO_LENGTH:
+                typos |= {word.text, *_one_less(word.text)}
+        return Keys(frozenset(forms), frozenset(stems), frozenset(typos))
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The words, stems and typo keys one element of a pattern can start with."""
+
+    forms: frozenset[str]
+    stems: frozenset[str]
+    typos: frozenset[str]
+
+    def meet(self, text: Keys) -> bool:
+        """Whether any of these can be found among the keys of a text."""
+        return not (
+            self.forms.isdisjoint(text.forms)
+            and self.stems.isdisjoint(text.stems)
+            and self.typos.isdisjoint(text.typos)
+        )
+
 
 @dataclass(frozen=True)
 class Gap:
@@ -186,6 +223,14 @@ class Group:
             for near in _one_less(folded):
                 found.update(by_typo.get(near, ()))
         return [self.options[i] for i in sorted(found)]
+
+    @cached_property
+    def first_keys(self) -> Keys | None:
+        """What a word of the text must be for one of the rows to start at it (see `Keys`)."""
+        by_form, by_stem, by_typo, everywhere = self._first_words
+        if self.optional or everywhere:
+            return None
+        return Keys(frozenset(by_form), frozenset(by_stem), frozenset(by_typo))
 
     @cached_property
     def _first_words(
@@ -375,6 +420,8 @@ def compile_pattern(
 
 def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None:
     """The pattern's match with its first word at this token, if any."""
+    if not all(_anywhere(sequence, analysis) for sequence in pattern.sequences[1:]):
+        return None  # an `all:` part that occurs nowhere in the text
     first = _sequence(pattern.sequences[0], analysis, index, index, ())
     if first is None:
         return None
@@ -395,6 +442,42 @@ def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None
             return None
         used.extend(found)
     return Match(min(used), max(used), tuple(sorted(used)))
+
+
+_TEXT_KEYS = object()  # the memo's place for the keys of the text itself
+
+
+def _anywhere(sequence: tuple[Element, ...], analysis: Analysis) -> bool:
+    """Whether the sequence's first word could fit any word of the text. An `all:` part is
+    otherwise tried at every word of a long answer, which costs more than looking it up."""
+    first = sequence[0]
+    keys = first.first_keys if isinstance(first, Alternatives | Group) else None
+    if keys is None:
+        return True
+    return keys.meet(_text_keys(analysis))
+
+
+def _text_keys(analysis: Analysis) -> Keys:
+    """Every key a word of the text can be found by: the word and the heads of a compound,
+    its stem, and the word and its one-letter deletions (typos), as `Word.fits` does."""
+    key = (id(_TEXT_KEYS), -1)
+    kept = analysis.memo.get(key)
+    if kept is not None and kept[0] is _TEXT_KEYS:
+        return kept[1]  # type: ignore[return-value]
+    forms: set[str] = set()
+    stems: set[str] = set()
+    typos: set[str] = set()
+    for token in analysis.tokens:
+        folded = token.folded
+        forms.add(folded)
+        forms.update(folded[cut:] for cut in range(3, len(folded) - 3))
+        stems.add(token.stem)
+        if len(folded) >= TYPO_LENGTH - 1:
+            typos.add(folded)
+            typos.update(_one_less(folded))
+    keys = Keys(frozenset(forms), frozenset(stems), frozenset(typos))
+    analysis.memo[key] = (_TEXT_KEYS, keys)
+    return keys
 
 
 def _remembered(
