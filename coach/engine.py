@@ -104,6 +104,8 @@ class _State:
     checked_in: bool = False  # asked how the user is before the closing card
     # answers at which the safety net opened ("dialogue/name"): kept, but not on the card
     unsaid: list[str] = field(default_factory=list)
+    # the replies that opened it, per answer: the rest of that answer may stay on the card
+    unsaid_replies: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def frame(self) -> _Frame:
@@ -616,21 +618,18 @@ class Engine:
 
     def _card(self, end: m.End) -> tuple[CardLine, ...]:
         """The closing card: a line for each item whose answers were given (a skipped
-        question leaves no empty line). An answer at which the safety net opened is kept in
-        the transcript but is not put on a card to read again before the conversation."""
-        answers = self.state.frame.answers
-        unsaid = {
-            name.split("/", 1)[1]
-            for name in self.state.unsaid
-            if name.split("/", 1)[0] == self.state.frame.dialogue
-        }
+        question leaves no empty line). A reply at which the safety net opened is kept in the
+        transcript but is not put on a card to read again before the conversation; what the
+        leader wrote before it at that question stays."""
+        answers = dict(self.state.frame.answers)
+        for key in self.state.unsaid:
+            dialogue, name = key.split("/", 1)
+            if dialogue == self.state.frame.dialogue and name in answers:
+                answers[name] = _without(answers[name], self.state.unsaid_replies.get(key))
         return tuple(
-            CardLine(item.label, self._render(item.text))
+            CardLine(item.label, self._render(item.text, answers))
             for item in end.summary
-            if all(
-                answers.get(name) not in (None, "") and name not in unsaid
-                for name in item.text.template.names()
-            )
+            if all(answers.get(name) not in (None, "") for name in item.text.template.names())
         )
 
     def _ask(self, node: m.Question, turns: list[Turn], steps: list[Step]) -> None:
@@ -700,6 +699,7 @@ class Engine:
             unsaid = f"{self.state.frame.dialogue}/{node.into}"
             if unsaid in self.state.unsaid:  # answered anew: this answer may be on the card
                 self.state.unsaid.remove(unsaid)
+                self.state.unsaid_replies.pop(unsaid, None)
         steps: list[Step] = []
         if not self._hold_for_safety(node, raw, turns, steps):
             self._go_on_from(node, turns, steps)
@@ -721,7 +721,10 @@ class Engine:
         self.state.safety_shown.append(level)
         self.state.held = level
         self.state.noticed = match
-        self.state.unsaid.append(f"{self.state.frame.dialogue}/{node.into}")
+        key = f"{self.state.frame.dialogue}/{node.into}"
+        if key not in self.state.unsaid:
+            self.state.unsaid.append(key)
+        self.state.unsaid_replies.setdefault(key, []).append(raw)
         # The answer is kept, marked: no follow-up question asks about it, and a review
         # does not score it as an ordinary answer.
         mine = max(i for i, turn in enumerate(turns) if turn.speaker == "user")
@@ -911,6 +914,22 @@ def pick_option(raw: str, labels: list[str]) -> int | Invalid:
     return Invalid("no_such_option", {"count": len(labels)})
 
 
+def _without(answer: Value, replies: list[str] | None) -> Value:
+    """The answer without the replies that opened the safety net (a follow-up's reply is
+    added on a line of its own). Without the replies known, none of it."""
+    if replies is None or not isinstance(answer, str):
+        return ""
+    rest = answer
+    for reply in replies:
+        if rest == reply:
+            rest = ""
+        elif rest.endswith("\n" + reply):
+            rest = rest[: -len(reply) - 1]
+        elif rest.startswith(reply + "\n"):
+            rest = rest[len(reply) + 1 :]
+    return rest
+
+
 def _state_to_json(state: _State) -> dict[str, Any]:
     return {
         "node": state.node,
@@ -943,6 +962,7 @@ def _state_to_json(state: _State) -> dict[str, Any]:
         "ending": state.ending,
         "checked_in": state.checked_in,
         "unsaid": state.unsaid,
+        "unsaid_replies": state.unsaid_replies,
     }
 
 
@@ -986,6 +1006,11 @@ def _state_from_json(data: dict[str, Any], top: str) -> _State:
         ending=str(data.get("ending", "")),
         checked_in=bool(data.get("checked_in", False)),
         unsaid=[str(name) for name in data.get("unsaid", [])],
+        unsaid_replies={
+            str(key): [str(reply) for reply in replies]
+            for key, replies in dict(data.get("unsaid_replies", {})).items()
+            if isinstance(replies, list)
+        },
     )
 
 

@@ -241,6 +241,23 @@ def test_a_restored_session_keeps_the_answer_off_the_card() -> None:
     assert [line.label for line in end.card] == ["Daarna"]
 
 
+def test_what_came_before_the_reply_that_opened_the_net_stays_on_the_card() -> None:
+    engine = play(CARE, [])
+    probe = accepted(engine.answer("Het overleg liep vast."))  # short: a follow-up
+    assert [s.text for s in probe.steps if isinstance(s, Ask)] == [
+        "Over welk moment gaat het precies?"
+    ]
+    accepted(engine.answer(CRISIS))  # the reply to the follow-up opens the net
+    accepted(engine.answer("1"))  # go on
+    engine = restored(engine)
+    accepted(engine.answer("Een rustig gesprek met mijn bestuurder."))
+    accepted(engine.answer("6"))
+    done = accepted(engine.answer("1"))
+    [end] = [step for step in done.steps if isinstance(step, End)]
+    assert [(line.label, line.text) for line in end.card][0] == ("Hoe", "Het overleg liep vast.")
+    assert all(CRISIS not in line.text for line in end.card)
+
+
 def test_the_help_lines_are_one_keystroke_away_at_the_check_in() -> None:
     engine, _ = opened(PUPIL)
     to_the_end(engine)
