@@ -254,7 +254,7 @@ def test_what_came_before_the_reply_that_opened_the_net_stays_on_the_card() -> N
     accepted(engine.answer("6"))
     done = accepted(engine.answer("1"))
     [end] = [step for step in done.steps if isinstance(step, End)]
-    assert [(line.label, line.text) for line in end.card][0] == ("Hoe", "Het overleg liep vast.")
+    assert (end.card[0].label, end.card[0].text) == ("Hoe", "Het overleg liep vast.")
     assert all(CRISIS not in line.text for line in end.card)
 
 
