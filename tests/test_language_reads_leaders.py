@@ -13,6 +13,12 @@ from coach.model import Ask, Dialogue
 NET = catalog.load("buiv")[0].safety
 
 
+def level_of(text: str) -> str | None:
+    """The level the shipped safety net opens at for this text, or None."""
+    found = safety.signal(NET, text, ())
+    return found[0] if found else None
+
+
 def lexicon(name: str):  # type: ignore[no-untyped-def]
     path = find_lexicon(name, lexicon_dirs(None))
     assert path is not None
@@ -68,8 +74,7 @@ def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
 def test_a_threat_quoted_in_jest_is_not_a_signal_but_a_laugh_elsewhere_is_not_enough(
     text: str, level: str | None
 ) -> None:
-    found = safety.signal(NET, text, ())
-    assert (found[0] if found else None) == level
+    assert level_of(text) == level
 
 
 @pytest.mark.parametrize(
@@ -80,8 +85,7 @@ def test_a_threat_quoted_in_jest_is_not_a_signal_but_a_laugh_elsewhere_is_not_en
     ],
 )
 def test_what_a_lesson_or_training_is_about_is_not_a_signal(text: str, level: str | None) -> None:
-    found = safety.signal(NET, text, ())
-    assert (found[0] if found else None) == level
+    assert level_of(text) == level
 
 
 @pytest.mark.parametrize(
@@ -96,8 +100,7 @@ def test_what_a_lesson_or_training_is_about_is_not_a_signal(text: str, level: st
 def test_a_past_that_is_over_stays_there_unless_the_sentence_comes_back_to_now(
     text: str, level: str | None
 ) -> None:
-    found = safety.signal(NET, text, ())
-    assert (found[0] if found else None) == level
+    assert level_of(text) == level
 
 
 @pytest.mark.parametrize(
@@ -110,8 +113,7 @@ def test_a_past_that_is_over_stays_there_unless_the_sentence_comes_back_to_now(
     ],
 )
 def test_worry_about_someone_else_is_its_own_level(text: str) -> None:
-    found = safety.signal(NET, text, ())
-    assert found is not None and found[0] == "ander"
+    assert level_of(text) == "ander"
 
 
 @pytest.mark.parametrize(
@@ -122,14 +124,12 @@ def test_worry_about_someone_else_is_its_own_level(text: str) -> None:
     ],
 )
 def test_a_comparison_with_the_leader_makes_it_the_leaders_own(text: str, level: str) -> None:
-    found = safety.signal(NET, text, ())
-    assert found is not None and found[0] == level
+    assert level_of(text) == level
 
 
 def test_the_leaders_own_words_after_a_colon_stay_the_leaders() -> None:
     text = "Ik zei tegen mezelf: ik trek het niet meer, ik wil er niet meer zijn."
-    found = safety.signal(NET, text, ())
-    assert found is not None and found[0] == "crisis"
+    assert level_of(text) == "crisis"
 
 
 @pytest.mark.parametrize(
@@ -147,8 +147,7 @@ def test_the_leaders_own_words_after_a_colon_stay_the_leaders() -> None:
 def test_violence_is_read_as_aimed_at_the_leader_or_at_someone_else(text: str, level: str) -> None:
     """The leader who is told or who worries is not the one it is aimed at; with no one
     else named, the leader writes about their own safety."""
-    found = safety.signal(NET, text, ())
-    assert found is not None and found[0] == level
+    assert level_of(text) == level
 
 
 def test_a_negation_reaches_over_a_list() -> None:
@@ -211,8 +210,7 @@ def test_a_quotation_is_not_the_leaders_own_words() -> None:
 )
 def test_a_quotation_ends_at_its_closing_mark_after_its_own_full_stop(text: str) -> None:
     """Words after the quotation are the leader's own again: a signal there is seen."""
-    found = safety.signal(NET, text, ())
-    assert found is not None and found[0] == "zorg"
+    assert level_of(text) == "zorg"
 
 
 @pytest.mark.parametrize(

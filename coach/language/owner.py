@@ -194,7 +194,7 @@ def _after_preposition(tokens: Sequence[Token], index: int) -> bool:
     position = index - 1
     while position >= 0 and tokens[position].clause == tokens[index].clause:
         word = tokens[position].folded
-        if word == "van" and position and tokens[position - 1].folded in _ONE_OF:
+        if _one_of(tokens, position):
             return False  # `een van mijn teamleiders` is who it is about
         if word in PREPOSITIONS:
             return True
@@ -352,16 +352,20 @@ def _by(tokens: Sequence[Token], index: int) -> bool:
     position = index - 1
     while position > 0 and tokens[position].folded in _FILLERS:
         position -= 1
-    if (
-        position >= 1
-        and tokens[position].folded == "van"
-        and tokens[position - 1].folded in _ONE_OF
-    ):
-        return False
-    return _after(tokens, index, ("door", "van", "by"))
+    return not _one_of(tokens, position) and _after(tokens, index, ("door", "van", "by"))
 
 
 _ONE_OF = frozenset({"een", "één", "geen", "twee", "drie", "elk", "ieder", "iedere", "one"})
+
+
+def _one_of(tokens: Sequence[Token], position: int) -> bool:
+    """Whether the word at `position` is the `van` of `een van (mijn) …`: a part of a group,
+    not a preposition in front of someone else."""
+    return (
+        position >= 1
+        and tokens[position].folded == "van"
+        and tokens[position - 1].folded in _ONE_OF
+    )
 
 
 def _after(tokens: Sequence[Token], index: int, words: tuple[str, ...]) -> bool:

@@ -55,6 +55,18 @@ class Word:
     def split(self) -> tuple[tuple[str, frozenset[str]], ...]:
         return forms_of(self.text).split if self.how == "forms" else ()
 
+    @cached_property
+    def keys(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """What a word of the text must be for this word to fit it (a forms or exact word):
+        one of its forms (also inside a split verb), its stem, or a typo key."""
+        if self.how == "exact":
+            return frozenset({self.text}), frozenset(), frozenset()
+        forms = self.forms | {form for _, base in self.split for form in base}
+        stems = frozenset({self.stem} if self.stem else ())
+        long = len(self.text) >= TYPO_LENGTH
+        typos = frozenset({self.text, *_one_less(self.text)} if long else ())
+        return forms, stems, typos
+
     def fits(self, analysis: Analysis, index: int) -> int | None:
         """The last token this word covers when it starts at `index`, or None."""
         token = analysis.tokens[index]
@@ -159,14 +171,10 @@ class Alternatives:
         stems: set[str] = set()
         typos: set[str] = set()
         for word in self.words:
-            if word.how == "exact":
-                forms.add(word.text)
-                continue
-            forms |= word.forms | {form for _, base in word.split for form in base}
-            if word.stem:
-                stems.add(word.stem)
-            if len(word.text) >= TYPO_LENGTH:
-                typos |= {word.text, *_one_less(word.text)}
+            word_forms, word_stems, word_typos = word.keys
+            forms |= word_forms
+            stems |= word_stems
+            typos |= word_typos
         return Keys(frozenset(forms), frozenset(stems), frozenset(typos))
 
 
@@ -249,20 +257,10 @@ class Group:
                 everywhere.append(number)
                 continue
             for word in first.words:
-                if word.how == "exact":
-                    by_form.setdefault(word.text, []).append(number)
-                    continue
-                split_forms = {form for _, base in word.split for form in base}
-                for form in word.forms | split_forms:
-                    by_form.setdefault(form, []).append(number)
-                if word.stem:
-                    by_stem.setdefault(word.stem, []).append(number)
-                if len(word.text) >= TYPO_LENGTH:
-                    for key in {
-                        word.text,
-                        *(word.text[:i] + word.text[i + 1 :] for i in range(len(word.text))),
-                    }:
-                        by_typo.setdefault(key, []).append(number)
+                forms, stems, typos = word.keys
+                for index, keys in ((by_form, forms), (by_stem, stems), (by_typo, typos)):
+                    for key in keys:
+                        index.setdefault(key, []).append(number)
         return by_form, by_stem, by_typo, everywhere
 
 
