@@ -30,15 +30,9 @@ if TYPE_CHECKING:
     from coach.language.analysis import Analysis
     from coach.language.patterns import Match, Pattern, Word
 
-TYPO_LENGTH = 8  # coach.language.patterns.TYPO_LENGTH (a test keeps them one)
-
 
 def _place(item: tuple[int, Entry]) -> int:
     return item[0]
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def _base(word: Word) -> str:
@@ -107,26 +101,23 @@ class Lexicon:
     def _scan_index(
         self,
     ) -> tuple[list[tuple[int, Entry]], dict[str, list[tuple[int, Entry]]], tuple[int, ...]]:
-        """The entries that start with a wildcard word (`irrit*`, `*stress`), by their
-        letters: a word is tried against those it starts or ends with, not all of them.
-        Each with its place among them, to keep their order. An entry whose first word may
-        be left out, or that can start with a word of another kind, is tried everywhere."""
-        from coach.language.patterns import Alternatives
+        """The entries that can start with a wildcard word (`irrit*`, `*stress`), also in a
+        word class, by their letters: a word is tried against those it starts or ends with,
+        not all of them; their other first words are in `_index`. Each with its place among
+        them, to keep their order. An entry whose first word may be left out is tried
+        everywhere."""
+        from coach.language.patterns import starting_words
 
         everywhere: list[tuple[int, Entry]] = []
         by_letters: dict[str, list[tuple[int, Entry]]] = {}  # "irrit*", "*stress"
         lengths: set[int] = set()
         for place, entry in enumerate(self._index[2]):
-            first = entry.pattern.sequences[0][0]
-            words = first.words if isinstance(first, Alternatives) else ()
-            if (
-                not isinstance(first, Alternatives)
-                or first.optional
-                or not all(word.how in ("prefix", "suffix") and word.text for word in words)
-            ):
+            words = starting_words(entry.pattern.sequences[0][0])
+            wild = [word for word in words or () if word.how in ("prefix", "suffix")]
+            if words is None or not all(word.text for word in wild):
                 everywhere.append((place, entry))
                 continue
-            for word in words:
+            for word in wild:
                 key = f"{word.text}*" if word.how == "prefix" else f"*{word.text}"
                 by_letters.setdefault(key, []).append((place, entry))
                 lengths.add(len(word.text))
@@ -147,11 +138,13 @@ class Lexicon:
     @cached_property
     def _typo_index(self) -> dict[str, list[Entry]]:
         """Anchor words of eight letters or more, and every string one deletion away."""
+        from coach.language.lookup import TYPO_LENGTH, one_less
+
         index: dict[str, list[Entry]] = {}
         for entry in self.entries:
             for word in entry.pattern.anchor.words:
                 if word.how == "forms" and len(word.text) >= TYPO_LENGTH:
-                    for key in {word.text, *_deletions(word.text)}:
+                    for key in {word.text, *one_less(word.text)}:
                         index.setdefault(key, []).append(entry)
         return index
 
@@ -169,6 +162,8 @@ class Lexicon:
 
     def candidates(self, analysis: Analysis, index: int) -> list[Entry]:
         """The entries that could start at this word, without repeats, in file order."""
+        from coach.language.lookup import compound_tails, typo_keys
+
         by_form, by_stem, scan = self._index
         by_typo = self._typo_index
         token = analysis.tokens[index]
@@ -176,12 +171,10 @@ class Lexicon:
         found = by_form.get(folded, []) + by_stem.get(token.stem, [])
         if scan:
             found += self._scanned(folded)
-        for cut in range(3, len(folded) - 3):  # compounds: werkdruk → druk
-            found += by_form.get(folded[cut:], [])
-        if len(folded) >= TYPO_LENGTH - 1:  # one typo: the words one deletion away
-            for near in _deletions(folded):
-                found += by_typo.get(near, [])
-            found += by_typo.get(folded, [])
+        for tail in compound_tails(folded):  # compounds: werkdruk → druk
+            found += by_form.get(tail, [])
+        for key in typo_keys(folded):  # one typo: the words one deletion away
+            found += by_typo.get(key, [])
         seen: set[int] = set()
         unique = []
         for entry in found:

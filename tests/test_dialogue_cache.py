@@ -635,10 +635,3 @@ def test_a_damaged_safety_list_stops_with_a_clear_message() -> None:
     assert "beschadigd" in raised.value.message
     with pytest.raises(AttributeError):
         rule.other  # type: ignore[attr-defined]  # noqa: B018
-
-
-def test_the_typo_length_is_one() -> None:
-    from coach import lexicon
-    from coach.language import patterns
-
-    assert lexicon.TYPO_LENGTH == patterns.TYPO_LENGTH

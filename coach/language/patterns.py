@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from coach.language.analysis import Analysis
 from coach.language.forms import compound_head, forms_of
 from coach.language.irregular import FORM_TO_INFINITIVES
+from coach.language.lookup import TYPO_LENGTH, compound_tails, one_less, typo_keys
 from coach.language.tokens import WORD
 from coach.text import FUNCTION_WORDS, fold, stem
 
@@ -64,7 +65,7 @@ class Word:
         forms = self.forms | {form for _, base in self.split for form in base}
         stems = frozenset({self.stem} if self.stem else ())
         long = len(self.text) >= TYPO_LENGTH
-        typos = frozenset({self.text, *_one_less(self.text)} if long else ())
+        typos = frozenset({self.text, *one_less(self.text)} if long else ())
         return forms, stems, typos
 
     def fits(self, analysis: Analysis, index: int) -> int | None:
@@ -91,7 +92,6 @@ class Word:
         return None
 
 
-TYPO_LENGTH = 8  # words this long or longer also match with one letter wrong
 SOUND_ALIKE = ({"d", "t"}, {"s", "z"}, {"f", "v"}, {"c", "k"}, {"g", "ch"}, {"y", "i"}, {"e", "i"})
 
 
@@ -224,12 +224,10 @@ class Group:
         found = set(everywhere)
         found.update(by_form.get(folded, ()))
         found.update(by_stem.get(token.stem, ()))
-        for cut in range(3, len(folded) - 3):  # compounds: werkdruk → druk
-            found.update(by_form.get(folded[cut:], ()))
-        if len(folded) >= TYPO_LENGTH - 1:  # one typo: the words one deletion away
-            found.update(by_typo.get(folded, ()))
-            for near in _one_less(folded):
-                found.update(by_typo.get(near, ()))
+        for tail in compound_tails(folded):  # compounds: werkdruk → druk
+            found.update(by_form.get(tail, ()))
+        for key in typo_keys(folded):  # one typo: the words one deletion away
+            found.update(by_typo.get(key, ()))
         return [self.options[i] for i in sorted(found)]
 
     @cached_property
@@ -267,11 +265,6 @@ class Group:
 Element = Alternatives | Gap | ClauseEnd | Group
 
 
-def _one_less(word: str) -> set[str]:
-    """The word with one letter left out, at every place: what a typo index is keyed by."""
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
 @dataclass(frozen=True)
 class Pattern:
     source: str
@@ -284,6 +277,22 @@ class Pattern:
     def anchor(self) -> Alternatives:
         """The words a match can start with."""
         return _anchor(self.sequences[0][0])
+
+
+def starting_words(element: Element) -> tuple[Word, ...] | None:
+    """The words a match of this element starts with; None when it can also start with a
+    word of the text none of them stands for (an optional word or row, a gap, `$`)."""
+    if isinstance(element, Alternatives):
+        return None if element.optional else element.words
+    if not isinstance(element, Group) or element.optional:
+        return None
+    words: list[Word] = []
+    for option in element.options:
+        found = starting_words(option[0]) if option else None
+        if found is None:
+            return None
+        words.extend(found)
+    return tuple(words)
 
 
 def _anchor(element: Element) -> Alternatives:
@@ -331,7 +340,11 @@ def _checked(word: Word) -> Word:
     return word
 
 
+@lru_cache(maxsize=1 << 15)
 def compile_sequence(source: str, stems: bool = True) -> tuple[Element, ...]:
+    """One row of a pattern. The same row is one object wherever it is written: a word class
+    (`<persoon>`) stands in many entries, and what it matched in an answer is looked up, not
+    looked for again, by the next entry that starts with it (`_remembered`)."""
     elements: list[Element] = []
     for raw in _items(source):
         if raw == "$":
@@ -420,7 +433,7 @@ def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None
     """The pattern's match with its first word at this token, if any."""
     if not all(_anywhere(sequence, analysis) for sequence in pattern.sequences[1:]):
         return None  # an `all:` part that occurs nowhere in the text
-    first = _sequence(pattern.sequences[0], analysis, index, index, ())
+    first = _remembered(pattern.sequences[0], analysis, index)
     if first is None:
         return None
     used = list(first)
@@ -447,12 +460,17 @@ _TEXT_KEYS = object()  # the memo's place for the keys of the text itself
 
 def _anywhere(sequence: tuple[Element, ...], analysis: Analysis) -> bool:
     """Whether the sequence's first word could fit any word of the text. An `all:` part is
-    otherwise tried at every word of a long answer, which costs more than looking it up."""
+    otherwise tried at every word of a long answer, which costs more than looking it up.
+    Once per answer: the pattern's first part may fit many of its words."""
+    key = (id(sequence), -1)
+    kept = analysis.memo.get(key)
+    if kept is not None and kept[0] is sequence:
+        return kept[1] is True
     first = sequence[0]
     keys = first.first_keys if isinstance(first, Alternatives | Group) else None
-    if keys is None:
-        return True
-    return keys.meet(_text_keys(analysis))
+    found = keys is None or keys.meet(_text_keys(analysis))
+    analysis.memo[key] = (sequence, found)
+    return found
 
 
 def _text_keys(analysis: Analysis) -> Keys:
@@ -468,11 +486,9 @@ def _text_keys(analysis: Analysis) -> Keys:
     for token in analysis.tokens:
         folded = token.folded
         forms.add(folded)
-        forms.update(folded[cut:] for cut in range(3, len(folded) - 3))
+        forms.update(compound_tails(folded))
         stems.add(token.stem)
-        if len(folded) >= TYPO_LENGTH - 1:
-            typos.add(folded)
-            typos.update(_one_less(folded))
+        typos.update(typo_keys(folded))
     keys = Keys(frozenset(forms), frozenset(stems), frozenset(typos))
     analysis.memo[key] = (_TEXT_KEYS, keys)
     return keys
@@ -481,8 +497,8 @@ def _text_keys(analysis: Analysis) -> Keys:
 def _remembered(
     sequence: tuple[Element, ...], analysis: Analysis, start: int
 ) -> tuple[int, ...] | None:
-    """`_sequence` from `start`, once per answer: the same part is looked for again for every
-    place the pattern's first part fits."""
+    """`_sequence` from `start`, once per answer: an `all:` part is looked for again for every
+    place the pattern's first part fits, and a row shared by entries for each of them."""
     key = (id(sequence), start)
     kept = analysis.memo.get(key)
     if kept is not None and kept[0] is sequence:
