@@ -95,6 +95,10 @@ def test_what_a_lesson_or_training_is_about_is_not_a_signal(text: str, level: st
         ("Vroeger keek ik uit naar later, nu zie ik geen toekomst meer.", "crisis"),
         ("Na de scheiding sliep ik maanden slecht, maar dat is nu jaren geleden.", None),
         ("Ik merk dat ik vaker naar de fles grijp dan vroeger.", "zorg"),
+        ("Drie jaar geleden had ik een burn-out en nu voel ik hem opnieuw opkomen.", "zorg"),
+        ("Vorig jaar had ik paniekaanvallen, en sinds deze week zijn ze er weer.", "zorg"),
+        ("Vorig jaar had ik paniekaanvallen, nu gaat het weer prima.", None),
+        ("In 2021 sliep ik slecht, nu slaap ik weer als een roos.", None),
     ],
 )
 def test_a_past_that_is_over_stays_there_unless_the_sentence_comes_back_to_now(
@@ -124,6 +128,21 @@ def test_worry_about_someone_else_is_its_own_level(text: str) -> None:
     ],
 )
 def test_a_comparison_with_the_leader_makes_it_the_leaders_own(text: str, level: str) -> None:
+    assert level_of(text) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Gisteren appte ik mijn zus: 'ik wil er niet meer zijn'.", "crisis"),
+        ("Dit mailde ik vanochtend aan de bestuurder: 'ik trek het niet meer'.", "zorg"),
+        ("Mijn zus appte me: 'ik wil er niet meer zijn'.", "ander"),
+        ("Hij zei tegen mij: 'ik wil er niet meer zijn'.", "ander"),
+        ("Volgens mij zei ze: 'ik wil er niet meer zijn'.", "ander"),
+        ("Ik vroeg haar: 'wil je er niet meer zijn?'", "ander"),
+    ],
+)
+def test_a_message_the_leader_sent_is_the_leaders_own(text: str, level: str) -> None:
     assert level_of(text) == level
 
 

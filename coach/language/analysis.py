@@ -16,6 +16,21 @@ NOW_AGAIN = frozenset(
     | {"steeds", "again", "now", "terugkomen", "terugkomt"}
 )
 
+# Words that say something of the past is here again, or still: `nu voel ik het opkomen`,
+# `het begint opnieuw`. `weer` alone is as often well again (`ze voelt zich weer veilig`):
+# it counts with `er` (`dat gevoel is er nu weer`).
+COMING_BACK = frozenset(
+    {"opnieuw", "again", "terug", "terugkomt", "terugkomen", "teruggekomen", "steeds"}
+    | {"opkomen", "opkomt", "opspelen", "opspeelt", "terugkeert", "terugkeren"}
+)
+_TURNS = frozenset({"en", "maar", "and", "but"})
+# ... unless they say it is well again: `nu gaat het weer goed`, `ik ben weer terug op school`.
+WELL_AGAIN = frozenset(
+    {"goed", "beter", "prima", "rustig", "fijn", "over", "voorbij", "hersteld", "fine"}
+    | {"better", "werk", "school", "gezond", "opgeknapt", "normaal", "lekker", "gelukkig"}
+    | {"veilig", "zichzelf", "roos"}
+)
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -56,8 +71,8 @@ class Analysis:
         with nothing from here on that brings it back to now (`…, en nu gaat het weer die
         kant op`)."""
         token = self.tokens[index]
-        if token.clause in self.historical:
-            return True  # `vorig jaar wilde ik niet meer`: its own clause is dated
+        if token.clause in self.historical:  # `vorig jaar wilde ik niet meer`: dated itself
+            return not self._come_back(index)
         sentence = self.sentence_range(index)
         dated = -1 - token.sentence in self.historical or any(
             self.tokens[i].clause in self.historical for i in sentence if i < index
@@ -72,6 +87,24 @@ class Analysis:
             for i in sentence
             if i >= clause_start
         )
+
+    def _come_back(self, index: int) -> bool:
+        """Whether a later clause of the sentence, not dated itself, says that what this
+        token's clause dates has come back (`als puber wilde ik al dood, en dat gevoel is er
+        nu weer`), and not that it is well again (`…, nu gaat het weer goed`)."""
+        clause = self.tokens[index].clause
+        own = self.clause_range(index)
+        # a later clause, or the rest of its own after `en`, `maar` (`… een burn-out en nu
+        # voel ik hem opkomen`)
+        turn = next((i for i in own if i > index and self.tokens[i].folded in _TURNS), own.stop)
+        later = {
+            self.tokens[i].folded
+            for i in self.sentence_range(index)
+            if i >= turn
+            and (self.tokens[i].clause == clause or self.tokens[i].clause not in self.historical)
+        }
+        back = bool(later & COMING_BACK) or {"er", "weer"} <= later
+        return back and not later & WELL_AGAIN
 
     def sentence_range(self, index: int) -> range:
         """The token indexes of the sentence this token is in."""

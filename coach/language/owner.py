@@ -216,14 +216,27 @@ def _relative(tokens: Sequence[Token], first: int) -> str:
     return ""
 
 
+# Before a quotation, words that make it someone else's even with the leader as subject.
+_NOT_OWN_INTRO = frozenset({"volgens", "vroeg", "vroegen", "vraagt", "gevraagd", "asked"})
+_MYSELF = frozenset({"mezelf", "mijzelf", "myself"})  # `ik vroeg mezelf af: '…'`
+
+
 def _introduced_by_self(tokens: Sequence[Token], position: int) -> bool:
-    """`ik dacht: '…'`: a quotation the leader introduces is the leader's own."""
+    """`ik dacht: '…'`, `ik appte mijn man: '…'`: a quotation the leader introduces, as the
+    subject of the clause before it, is the leader's own (a message the leader sent, a
+    diary). `hij zei tegen mij: '…'` and `volgens mij zei ze: '…'` are not."""
     for earlier in reversed(tokens[:position]):
         if earlier.quoted:
             continue
         clause = [token for token in tokens if token.clause == earlier.clause]
+        words = {token.folded for token in clause}
+        if words & _NOT_OWN_INTRO and not words & _MYSELF:
+            return False  # `volgens mij zei ze: …`, `ik vroeg haar: 'wil je …?'`
         sides = [_side(tokens, token.index) for token in clause]
-        return SELF in sides and OTHER not in sides
+        if OTHER not in sides:
+            return SELF in sides
+        span = range(clause[0].index, clause[-1].index + 1)
+        return _person_of(tokens, span, subject_only=True) == SELF
     return False
 
 
