@@ -146,6 +146,17 @@ def test_a_message_the_leader_sent_is_the_leaders_own(text: str, level: str) -> 
     assert level_of(text) == level
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Soms denk ik: als ik er niet meer ben hebben ze het thuis makkelijker.",
+        "Eerlijk gezegd hoop ik dat ik morgen niet meer wakker word, dan zijn zij van me af.",
+    ],
+)
+def test_the_leader_as_subject_right_before_the_words_makes_them_the_leaders(text: str) -> None:
+    assert level_of(text) == "crisis"
+
+
 def test_the_leaders_own_words_after_a_colon_stay_the_leaders() -> None:
     text = "Ik zei tegen mezelf: ik trek het niet meer, ik wil er niet meer zijn."
     assert level_of(text) == "crisis"

@@ -6,13 +6,15 @@ did it; in `ik maak me zorgen om een leerling die zichzelf snijdt` the leader is
 first, but the pupil is the one at risk. So a finding is read from the inside out:
 
 1. a quotation, or words after `zei:` without `dat`, are someone else's (`quote`), unless
-   the leader introduces them (`ik dacht: '…'`);
-2. a person inside the found words decides (`beter af zonder mij`, `hij drinkt`);
-3. a relative clause after a person (`een leerling die …`) is about that person;
-4. otherwise the subject of the clause: the first person named who is not part of a
+   the leader introduces them as subject (`ik dacht: '…'`, `ik appte mijn man: '…'`);
+2. `ik` right before the found words is their subject (`als ik [er niet meer ben hebben
+   ze rust]`);
+3. a person inside the found words decides (`beter af zonder mij`, `hij drinkt`);
+4. a relative clause after a person (`een leerling die …`) is about that person;
+5. otherwise the subject of the clause: the first person named who is not part of a
    phrase with a preposition (`met de ouders`, `van mijn moeder`, `door een vader`);
-5. otherwise the subject of the nearest clause before it in the sentence;
-6. otherwise the leader: a fragment (`elke avond een fles wijn`) is the writer's own.
+6. otherwise the subject of the nearest clause before it in the sentence;
+7. otherwise the leader: a fragment (`elke avond een fles wijn`) is the writer's own.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ SELF_MARKERS = frozenset(
         *("i", "i'm", "i've", "i'd", "i'll", "myself", "my"),
     }
 )
+_I = frozenset({"ik", "k", "ikzelf", "i"})
 _POSSESSIVE_SELF = frozenset({"mijn", "m'n", "mn", "my"})
 OTHER_MARKERS = frozenset(
     {"hij", "zij", "ze", "hem", "zich", "zichzelf", "hijzelf", "zijzelf", "he", "she", "ie"}
@@ -101,6 +104,9 @@ def owner(tokens: Sequence[Token], first: int, last: int) -> str:
         return QUOTE
     if _direct_speech(tokens, first):
         return QUOTE
+    before = tokens[first - 1] if first else None
+    if before is not None and before.clause == hit.clause and before.folded in _I:
+        return SELF  # `als ik [er niet meer ben hebben ze rust]`: the leader is its subject
     inside = _inside(tokens, first, last)
     if inside:
         return inside
