@@ -8,6 +8,7 @@ commit in half (Ctrl-C, a closed terminal) wait until it is done.
 from __future__ import annotations
 
 import contextlib
+import gc
 import secrets
 import threading
 import time
@@ -84,6 +85,10 @@ def warm_while_reading(dialogue: Dialogue) -> None:
             lexicons += list(dialogue.lexicons.values())
             for lexicon in lexicons:
                 lexicon.warm()
+        # The lists live as long as the conversation, hundreds of thousands of objects: a
+        # full garbage collection that walks them all again stops an answer for a tenth of
+        # a second or more. Out of the collector's sight, they cost nothing.
+        gc.freeze()
 
     threading.Thread(target=warm, name="coach-warm", daemon=True).start()
 
