@@ -72,17 +72,23 @@ class Word:
         """The last token this word covers when it starts at `index`, or None."""
         token = analysis.tokens[index]
         folded = token.folded
-        if self.how == "exact":
-            return index if folded == self.text else None
-        if self.how == "prefix":
-            return index if folded.startswith(self.text) else None
-        if self.how == "suffix":
+        how = self.how
+        if how != "forms":
+            if how == "exact":
+                return index if folded == self.text else None
+            if how == "prefix":
+                return index if folded.startswith(self.text) else None
             return index if folded.endswith(self.text) else None
-        if folded in self.forms or (self.stem and token.stem == self.stem):
+        forms = self.forms
+        if folded in forms or (self.stem and token.stem == self.stem):
             return index
-        if self.compound and compound_head(folded, self.forms):
+        if self.compound and compound_head(folded, forms):
             return index
-        if folded not in FORM_TO_INFINITIVES and one_typo(folded, self.text):
+        if (
+            len(self.text) >= TYPO_LENGTH  # most words are too short for a typo: skip the call
+            and folded not in FORM_TO_INFINITIVES
+            and one_typo(folded, self.text)
+        ):
             return index
         for particle, base in self.split:
             if folded in base:
