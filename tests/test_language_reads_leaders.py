@@ -69,6 +69,9 @@ def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
         ("Ik moest bijna lachen: ik heb al een maand elke dag hoofdpijn.", "zorg"),
         ("Ik slaap al weken nauwelijks haha. Niet zo grappig eigenlijk.", "zorg"),
         ("'We weten waar je woont', stond in de mail. Haha, dacht ik eerst. Nu niet meer.", "zorg"),
+        ("Een stagiair zei dat hij niet meer wil leven. Hij lachte er niet bij.", "ander"),
+        ("Mijn collega zegt dat ze er niet meer wil zijn en lacht het dan weg.", "ander"),
+        ("Een leerling riep 'ik ga dood' bij het dictee, en iedereen lachte.", None),
     ],
 )
 def test_a_threat_quoted_in_jest_is_not_a_signal_but_a_laugh_elsewhere_is_not_enough(

@@ -19,6 +19,10 @@ _LIGHT_WORDS = frozenset({"lol", "ha", "knipoog", "ironisch", "lolletje", "geint
 _LIGHT_SIGNS = ("😂", "🤣", "😅", "😆", "😜", ";)", ":)", ":-)", ";-)", ":d", "xd")
 
 
+_MASKED_BEFORE = frozenset({"half", "weg", "geen", "bijna", "niet", "nooit", "not", "no"})
+_MASKED_AFTER = frozenset({"weg", "raar", "vreemd", "zenuwachtig", "schaapachtig", "ongemakkelijk"})
+
+
 # A joke taken back: `haha. niet zo grappig eigenlijk`, `geen grap`, `ik meen het`.
 _TAKEN_BACK = ("niet grappig", "niet zo grappig", "geen grap", "meen het", "meende het", "serieus")
 
@@ -32,12 +36,18 @@ def light(tokens: Iterable[Token], text: str) -> bool:
     """Whether these words (or the text they come from) laugh or joke."""
     if taken_back(text):
         return False
-    previous = ""
-    for token in tokens:
-        # `half lachend` hides, `geen grapje` denies, `bijna lachen` is not laughing
-        masked = previous in ("half", "weg", "geen", "bijna")
-        if not masked and (token.folded in _LIGHT_WORDS or token.folded.startswith(_LIGHT_STARTS)):
+    words = list(tokens)
+    for position, token in enumerate(words):
+        if not (token.folded in _LIGHT_WORDS or token.folded.startswith(_LIGHT_STARTS)):
+            continue
+        # `half lachend` hides, `geen grapje` and `hij was niet aan het grappen` deny,
+        # `bijna lachen` and `lachte er niet bij` are not laughing; `lacht het weg` hides,
+        # `lacht er raar bij` worries
+        clause = token.clause
+        before = {w.folded for w in words[max(0, position - 3) : position] if w.clause == clause}
+        after = {w.folded for w in words[position + 1 : position + 4] if w.clause == clause}
+        laughed_not = token.folded.startswith(("lach", "gelach")) and "niet" in after
+        if not (before & _MASKED_BEFORE or after & _MASKED_AFTER or laughed_not):
             return True
-        previous = token.folded
     lowered = text.lower()
     return any(sign in lowered for sign in _LIGHT_SIGNS)
