@@ -85,16 +85,14 @@ class Lexicon:
         scan: list[Entry] = []
         for entry in self.entries:
             for word in entry.pattern.anchor.words:
-                if word.how == "forms":
-                    split_forms = {form for _, base in word.split for form in base}
-                    for form in word.forms | split_forms:
-                        by_form.setdefault(form, []).append(entry)
-                    if word.stem:
-                        by_stem.setdefault(word.stem, []).append(entry)
-                elif word.how == "exact":
-                    by_form.setdefault(word.text, []).append(entry)
-                else:
+                if word.how not in ("forms", "exact"):
                     scan.append(entry)
+                    continue
+                forms, stems, _ = word.keys
+                for form in forms:
+                    by_form.setdefault(form, []).append(entry)
+                for each in stems:
+                    by_stem.setdefault(each, []).append(entry)
         return by_form, by_stem, scan
 
     @cached_property
@@ -138,13 +136,11 @@ class Lexicon:
     @cached_property
     def _typo_index(self) -> dict[str, list[Entry]]:
         """Anchor words of eight letters or more, and every string one deletion away."""
-        from coach.language.lookup import TYPO_LENGTH, one_less
-
         index: dict[str, list[Entry]] = {}
         for entry in self.entries:
             for word in entry.pattern.anchor.words:
-                if word.how == "forms" and len(word.text) >= TYPO_LENGTH:
-                    for key in {word.text, *one_less(word.text)}:
+                if word.how == "forms":  # its typo keys: none for a word too short for typos
+                    for key in word.keys[2]:
                         index.setdefault(key, []).append(entry)
         return index
 

@@ -16,20 +16,22 @@ NOW_AGAIN = frozenset(
     | {"steeds", "again", "now", "terugkomen", "terugkomt"}
 )
 
-# Words that say something of the past is here again, or still: `nu voel ik het opkomen`,
-# `het begint opnieuw`. `weer` alone is as often well again (`ze voelt zich weer veilig`):
-# it counts with `er` (`dat gevoel is er nu weer`).
+# When the found words' own clause is dated, a plain `nu` or `weer` later on is not enough
+# (`vorig jaar was ik overspannen, nu gaat het weer`): the words must say that it is here
+# again, or still: `nu voel ik het opkomen`, `het begint opnieuw`. `weer` counts with `er`
+# (`dat gevoel is er nu weer`); alone it is as often well again (`ze voelt zich weer veilig`).
 COMING_BACK = frozenset(
     {"opnieuw", "again", "terug", "terugkomt", "terugkomen", "teruggekomen", "steeds"}
     | {"opkomen", "opkomt", "opspelen", "opspeelt", "terugkeert", "terugkeren"}
 )
-_TURNS = frozenset({"en", "maar", "and", "but"})
 # ... unless they say it is well again: `nu gaat het weer goed`, `ik ben weer terug op school`.
 WELL_AGAIN = frozenset(
     {"goed", "beter", "prima", "rustig", "fijn", "over", "voorbij", "hersteld", "fine"}
     | {"better", "werk", "school", "gezond", "opgeknapt", "normaal", "lekker", "gelukkig"}
     | {"veilig", "zichzelf", "roos"}
 )
+# Where a dated clause turns to what follows: `… een burn-out en nu voel ik hem opkomen`.
+_TURNS = frozenset({"en", "maar", "and", "but"})
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ _LIGHT_WORDS = frozenset({"lol", "ha", "knipoog", "ironisch", "lolletje", "geint
 _LIGHT_SIGNS = ("😂", "🤣", "😅", "😆", "😜", ";)", ":)", ":-)", ";-)", ":d", "xd")
 
 
+# Words near a laugh that make it no light tone: denied or hidden just before it (`niet aan
+# het grappen`, `half lachend`), hidden or uneasy just after it (`lacht het weg`, `lacht er
+# raar bij`).
 _MASKED_BEFORE = frozenset({"half", "weg", "geen", "bijna", "niet", "nooit", "not", "no"})
 _MASKED_AFTER = frozenset({"weg", "raar", "vreemd", "zenuwachtig", "schaapachtig", "ongemakkelijk"})
 
