@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from coach.language.patterns import Match, Pattern, Word
 
 
+_CANDIDATES_KEPT = 50_000  # word forms whose candidates a lexicon keeps at most
+
+
 def _place(item: tuple[int, Entry]) -> int:
     return item[0]
 
@@ -156,15 +159,30 @@ class Lexicon:
         if self.exceptions:
             self.idioms.warm()
 
+    @cached_property
+    def _candidates_memo(self) -> dict[tuple[str, str], list[Entry]]:
+        """The candidates per word form and stem: each list is tried at every word of every
+        answer, and a leader's words repeat (`de`, `ik`, `het`)."""
+        return {}
+
     def candidates(self, analysis: Analysis, index: int) -> list[Entry]:
         """The entries that could start at this word, without repeats, in file order."""
+        token = analysis.tokens[index]
+        key = (token.folded, token.stem)
+        memo = self._candidates_memo
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _CANDIDATES_KEPT:
+                memo.clear()  # a long session does not grow it without end
+            found = memo[key] = self._candidates(token.folded, token.stem)
+        return found
+
+    def _candidates(self, folded: str, stem_of_word: str) -> list[Entry]:
         from coach.language.lookup import compound_tails, typo_keys
 
         by_form, by_stem, scan = self._index
         by_typo = self._typo_index
-        token = analysis.tokens[index]
-        folded = token.folded
-        found = by_form.get(folded, []) + by_stem.get(token.stem, [])
+        found = by_form.get(folded, []) + by_stem.get(stem_of_word, [])
         if scan:
             found += self._scanned(folded)
         for tail in compound_tails(folded):  # compounds: werkdruk → druk

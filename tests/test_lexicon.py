@@ -296,6 +296,22 @@ def test_wildcard_entries_are_tried_where_they_can_start_and_in_their_order(path
                 assert not any(matches_at(e.pattern, analysis, index) for e in left_out)
 
 
+def test_the_candidates_a_list_remembers_stay_few_and_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from coach import lexicon as module
+    from coach.language.analysis import analyse
+
+    lex = shipped("crisissignalen")
+    analysis = analyse("Ik wil er soms niet meer zijn, echt niet, en niemand ziet het.")
+    first = [lex.candidates(analysis, index) for index in range(len(analysis.tokens))]
+    monkeypatch.setattr(module, "_CANDIDATES_KEPT", 3)
+    lex._candidates_memo.clear()
+    again = [lex.candidates(analysis, index) for index in range(len(analysis.tokens))]
+    assert again == first
+    assert len(lex._candidates_memo) <= 3
+
+
 @pytest.mark.parametrize(
     "text",
     [
