@@ -8,11 +8,15 @@ command to `coach`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from coach.cli_common import DutchCommand, format_option
 from coach.errors import CoachError, UsageError
+
+if TYPE_CHECKING:
+    from coach.model import Safety
 
 DEV_MISSES = 10  # misses shown by default when tuning on the dev split
 
@@ -45,8 +49,22 @@ DEV_MISSES = 10  # misses shown by default when tuning on the dev split
     help="Vergelijk met de drempels in corpus/thresholds.yaml; stopt met code 1 als een "
     "cijfer eronder zakt.",
 )
+@click.option(
+    "--weights",
+    "weights_out",
+    metavar="BESTAND",
+    help="Leer eerst de gewogen woorden van het vangnet opnieuw uit de ontwikkelset en "
+    "schrijf ze naar BESTAND (dialogues/safety/gewichten.txt); alleen met --split dev.",
+)
 @format_option("text", "json", help="json: alle cijfers als JSON.")
-def eval_command(split: str, folder: str | None, misses: int | None, gate: bool, fmt: str) -> None:
+def eval_command(
+    split: str,
+    folder: str | None,
+    misses: int | None,
+    gate: bool,
+    weights_out: str | None,
+    fmt: str,
+) -> None:
     """Meet hoe goed coach de antwoorden in het corpus begrijpt.
 
     Draait elk antwoord door de echte gesprekken, woordenlijsten, rubrics en het
@@ -67,6 +85,8 @@ def eval_command(split: str, folder: str | None, misses: int | None, gate: bool,
         misses = DEV_MISSES if split == "dev" else 0
     if misses < 0:
         raise UsageError(f"--missers is een aantal: 0 of meer, niet {misses}")
+    if weights_out and split != "dev":
+        raise UsageError("--weights leert alleen van de ontwikkelset: gebruik --split dev")
     base = Path(folder) if folder else default_corpus()
     if base is None or not base.is_dir():
         raise UsageError(
@@ -80,6 +100,8 @@ def eval_command(split: str, folder: str | None, misses: int | None, gate: bool,
     dialogues = {name: catalog.load(name)[0] for name in names}
     rubrics = {name: [load_rubric(path) for path in rubrics_for(name)] for name in names}
     net = dialogues["buiv"].safety
+    if weights_out and net is not None:
+        _learn_weights(base, net, Path(weights_out))
     result = evaluate(corpus, dialogues, rubrics, net)
     data = as_data(result, split)
     if fmt == "json":
@@ -97,3 +119,23 @@ def eval_command(split: str, folder: str | None, misses: int | None, gate: bool,
         if short:
             raise SystemExit(1)
         click.echo("Alle cijfers halen de drempels.", err=True)
+
+
+def _learn_weights(corpus: Path, net: Safety, target: Path) -> None:
+    """Fit the weighted words on the development split and write them, whole or not at all."""
+    from coach.quality.weights import learned
+    from coach.weights_file import load_weights, render
+
+    lexicons = [rule.lexicon for rule in net.rules if rule.level != "herstel"]
+    weighted, words = learned(corpus, lexicons)
+    partial = target.with_name(target.name + ".nieuw")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(render(weighted, words), encoding="utf-8")
+        partial.replace(target)
+    except OSError as error:
+        raise CoachError(
+            f"{target}: de gewichten zijn niet geschreven ({error.strerror})"
+        ) from None
+    load_weights.cache_clear()
+    click.echo(f"{len(weighted.weights)} gewogen woorden geschreven naar {target}", err=True)

@@ -4,10 +4,15 @@ language layer (coach/language/) finds, and which word lists and follow-ups matc
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from coach.cli_common import TEXT, DutchCommand
 from coach.errors import UsageError
+
+if TYPE_CHECKING:
+    from coach.language.analysis import Analysis
 
 
 @click.command("explain", cls=DutchCommand)
@@ -75,6 +80,7 @@ def explain_command(
                 why = f"telt niet: uitdrukking ‘{finding.idiom}’"
             click.echo(f"\n{lexicon_id}: ‘{visible(finding.hit.text)}’ "
                        f"(regel ‘{finding.hit.entry.source}’) — {why}")  # fmt: skip
+    _explain_net(analysis, sentence)
     if dialogue_name and node_id:
         node = next((n for n in dialogue.nodes if n.id == node_id), None)
         if not isinstance(node, Ask):
@@ -89,6 +95,46 @@ def explain_command(
             mark = "→ gesteld" if holds and first else ("gaat ook af" if holds else "gaat niet af")
             first = first and not holds
             click.echo(f"  {probe.id:<18} {mark:<12} {probe.when.source}")
+
+
+SHOWN_WEIGHTS = 8  # the heaviest words of the second reading that explain shows
+
+
+def _explain_net(analysis: Analysis, sentence: str) -> None:
+    """What the safety net does with the sentence, and its weighted words' sum."""
+    from coach import catalog, safety
+    from coach.language.weights import read
+    from coach.visible import visible
+    from coach.weights_file import WeightsError, load_weights
+
+    net = catalog.load("buiv")[0].safety
+    found = safety.assess(net, sentence) if net is not None else []
+    verdict = ", ".join(f"{level} (‘{visible(words)}’)" if words else level
+                        for level, words in found)  # fmt: skip
+    click.echo(f"\nVangnet: {'gaat open: ' + verdict if found else 'gaat niet open'}")
+    try:
+        weighted = load_weights()
+    except WeightsError as error:
+        click.echo(f"  gewogen woorden: niet te lezen ({error})")
+        return
+    reading = read(analysis, weighted)
+    heaviest = sorted(reading.words, key=lambda word: -abs(word[2]))[:SHOWN_WEIGHTS]
+    words = ", ".join(f"{_written(analysis, sentence, key, index)} {weight:+.2f}"
+                      for key, index, weight in heaviest)  # fmt: skip
+    click.echo(f"  gewogen woorden: som {reading.total:.2f} (drempel {weighted.threshold:.2f})"
+               + (f": {words}" if words else ""))  # fmt: skip
+
+
+def _written(analysis: Analysis, sentence: str, key: str, index: int) -> str:
+    """The words of the answer a weighted stem or pair stands for, as the leader wrote them."""
+    from coach.language.weights import PAIR, counted_stems
+    from coach.visible import visible
+
+    at = counted_stems(analysis)
+    indexes = [at.get(part, index) for part in key.split(PAIR)]
+    return PAIR.join(
+        visible(sentence[analysis.tokens[i].start : analysis.tokens[i].end]) for i in indexes
+    )
 
 
 def _who(value: str) -> str:

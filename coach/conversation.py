@@ -85,6 +85,10 @@ def warm_while_reading(dialogue: Dialogue) -> None:
             lexicons += list(dialogue.lexicons.values())
             for lexicon in lexicons:
                 lexicon.warm()
+            if dialogue.safety:
+                from coach.weights_file import load_weights
+
+                load_weights()
         # The lists live as long as the conversation, hundreds of thousands of objects: a
         # full garbage collection that walks them all again stops an answer for a tenth of
         # a second or more. Out of the collector's sight, they cost nothing.

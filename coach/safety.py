@@ -149,7 +149,37 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
                 if sentence in over or sentence + 1 in over:
                     continue
             found.append((level, finding.hit.text))
+    if not found:
+        found += _weighed(safety, analysis)
     return sorted(found, key=lambda pair: _URGENCY.index(pair[0]))
+
+
+def _weighed(safety: Safety, analysis: Analysis) -> list[tuple[str, str]]:
+    """The second reading, when no rule matched: the weighted words of the answer together
+    (coach.language.weights). Never `crisis`: without words that name it, `zorg` (with 113
+    among its help lines) for the leader, `ander` when the heaviest word is about someone
+    else. No words are quoted: no single phrase gave the signal."""
+    from coach.language.owner import SELF, owner
+    from coach.language.tone import light
+    from coach.language.weights import read
+    from coach.weights_file import WeightsError, load_weights
+
+    try:
+        weighted = load_weights()
+    except WeightsError:
+        return []  # the rules still read every answer; `coach validate` says what is wrong
+    reading = read(analysis, weighted)
+    heaviest = reading.heaviest
+    if heaviest is None or not reading.passes(weighted):
+        return []
+    if light(analysis.tokens, analysis.text):
+        return []
+    sentence = analysis.tokens[heaviest].sentence
+    over = _over(safety, analysis)
+    if sentence in over or sentence + 1 in over:
+        return []
+    whose = owner(analysis.tokens, heaviest, heaviest)
+    return [("zorg" if whose == SELF else "ander", "")]
 
 
 def _over(safety: Safety, analysis: Analysis) -> set[int]:

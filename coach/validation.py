@@ -1,9 +1,10 @@
 """`coach validate`: which files to check, every issue in them, and a one-line summary.
 
 A file in a `lexicons/` folder is checked as a word list, one in a `tests/` folder as a
-playthrough test file, one in a `rubrics/` folder as a rubric, anything else as a dialogue.
-A folder means its dialogues (or rubrics) and the word lists and test files in its
-`lexicons/` and `tests/` folders. Without a path: every dialogue and rubric coach finds.
+playthrough test file, one in a `rubrics/` folder as a rubric, a `.txt` file in a `safety/`
+folder as the safety net's weighted words, anything else as a dialogue. A folder means its
+dialogues (or rubrics) and the word lists, test files and weights in its `lexicons/`,
+`tests/` and `safety/` folders. Without a path: every dialogue and rubric coach finds.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from coach.visible import safe_json
 
 TESTS = "tests"
 RUBRICS = "rubrics"
+SAFETY = "safety"  # the safety net's weighted words
 
 
 def files_to_check(paths: tuple[str, ...]) -> list[Path]:
@@ -95,6 +97,8 @@ def inspect(path: Path) -> list[Issue]:
         from coach.rubric_files import inspect_rubric
 
         return inspect_rubric(path, name).issues
+    if path.parent.name == SAFETY and path.suffix == ".txt":
+        return _weights_issues(path, name)
     if path.parent.name == TESTS:
         from coach.playtest import read_play_file
 
@@ -114,6 +118,19 @@ def inspect(path: Path) -> list[Issue]:
             ]
         return []
     return inspect_dialogue(path, name).issues
+
+
+def _weights_issues(path: Path, name: str) -> list[Issue]:
+    """The safety net's weighted words (coach/weights_file.py): readable, or where not."""
+    from coach.weights_file import WeightsError, parse
+
+    try:
+        parse(path.read_text(encoding="utf-8"), name)
+    except (OSError, UnicodeDecodeError) as error:
+        return [Issue(name, 0, "", f"niet te lezen ({error})", code="BAD_WEIGHTS")]
+    except WeightsError as error:
+        return [Issue(name, error.line, "", error.reason, code="BAD_WEIGHTS")]
+    return []
 
 
 def summary(files: int, errors: int, warnings: int, broken: int) -> str:
@@ -141,6 +158,8 @@ def _folder(folder: Path) -> list[Path]:
     for sub in (LEXICONS, TESTS):
         if (folder / sub).is_dir() and folder.name not in (LEXICONS, TESTS):
             files += _yaml_in(folder / sub)
+    if (folder / SAFETY).is_dir():
+        files += sorted((folder / SAFETY).glob("*.txt"))
     return files
 
 
