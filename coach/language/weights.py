@@ -1,13 +1,14 @@
 """Weighted words: a second reading of an answer, for the safety net.
 
 The safety net's word lists name thoughts (`a means` and `kept ready`, `ik` and `niet meer
-leven`). An answer that says such a thing in words no rule puts together slips through them:
-`heb thuis een alarm laten installeren sinds die ruzie met die ouders`. Weighted words add up
-what the words of an answer lean towards. Each word of the safety lists has a weight, learned
-from the labelled corpus (`coach.quality.weights`): words of distress weigh up, words of
-everyday school life weigh down. Words the leader quotes and words in a past that is over
-do not count, as in the rules. An answer whose words together pass the threshold has leaned
-far enough to ask how the leader is doing.
+leven`). An answer that says such a thing in words no rule puts together slips through them.
+Weighted words add up what the words of an answer lean towards. Each word of the safety
+lists, and each pair of them that follow each other, has a weight learned from the labelled
+corpus (`coach.quality.weights`): words of distress weigh up, words of everyday school life
+weigh down. Words the leader quotes and words in a past that is over do not count, as in
+the rules. An answer whose words together pass the threshold has leaned far enough to ask
+how the leader is doing. It reads words, not meaning: `coach explain` shows the sum, and
+what it adds up for an answer that only sounds alarming, or misses, is plain to see there.
 
 Pure: the weights come in as data (`coach.weights_file` reads them).
 """
