@@ -198,3 +198,17 @@ def test_explain_shows_what_the_net_does_and_what_the_words_weigh(
     assert "zolderkamer+fietsenhok +0.25" in result.out  # a pair, in the leader's words
     quiet = run_cli("explain", "Het fietsenhok is dicht")
     assert "Vangnet: gaat niet open" in quiet.out
+
+
+def test_eval_names_the_weighted_words_when_they_opened_the_net() -> None:
+    from coach.quality.corpus import FollowupItem
+    from coach.quality.evaluate import Evaluation, OrdinaryResult
+    from coach.quality.report import as_text
+
+    item = FollowupItem("grow", "doel", "Het verzuim moet omlaag.", ("none",))
+    evaluation = Evaluation(
+        ordinary=[OrdinaryResult(item, "zorg", ""), OrdinaryResult(item, "zorg", "ziek")]
+    )
+    text = as_text(evaluation, "dev", 5)
+    assert "gaf zorg om de gewogen woorden samen: ‘Het verzuim moet omlaag.’" in text
+    assert "gaf zorg om ‘ziek’" in text

@@ -159,7 +159,7 @@ def _misses(evaluation: Evaluation, limit: int) -> list[str]:
     for ordinary in [r for r in evaluation.ordinary if r.predicted != "none"][:limit]:
         lines.append(
             f"- vangnet op een gewoon antwoord ({ordinary.item.dialogue}/{ordinary.item.node}): "
-            f"gaf {ordinary.predicted} om {_quote(ordinary.words, 60)}: "
+            f"gaf {ordinary.predicted} om {_why(ordinary.words)}: "
             f"{_quote(ordinary.item.answer)}  ({ordinary.item.where})"
         )
     rubric_wrong = [r for r in evaluation.rubrics if r.found != r.expected][:limit]
@@ -169,6 +169,11 @@ def _misses(evaluation: Evaluation, limit: int) -> list[str]:
             f"verwacht {rubric_result.expected}: {_quote(rubric_result.item.answer)}"
         )
     return lines
+
+
+def _why(words: str) -> str:
+    """What opened the net: the words a rule found, or the weighted words together."""
+    return _quote(words, 60) if words else "de gewogen woorden samen"
 
 
 def _quote(text: str, width: int = 160) -> str:
