@@ -36,6 +36,7 @@ def test_the_wheel_ships_everything_and_runs_from_another_folder(tmp_path: Path)
         assert "coach = coach.__main__:main" in archive.read(entry_points).decode()
         archive.extractall(tmp_path / "site")
     assert "coach/_data/dialogues/buiv.yaml" in names
+    assert "coach/_data/dialogues/safety/gewichten.txt" in names  # the net's weighted words
     assert "coach/schemas/dialogue.schema.json" in names
     assert {"coach/starter/dialogue.yaml", "coach/starter/test.yaml"} <= names  # coach new
 
