@@ -9,10 +9,13 @@ order of the items is shuffled with a fixed seed, and weights are rounded before
 written.
 
 The threshold was chosen by leaving one fresh writer's batch out at a time, and one
-dialogue's ordinary answers: the lowest at which the weighted words add at most two alarms
-in a thousand ordinary answers. At 2.5 they catch about nine in a hundred signals more than
-the rules alone. The pairs halve those alarms at the same recall, and ordinary answers about
-hard school matters (`dev-r6-gewoon*`, `dev-r7-gewoon*`) teach them what needs no help box.
+dialogue's ordinary answers: at 3.0 the weighted words catch about eight in a hundred
+signals more than the rules alone, for about one alarm more in a thousand ordinary answers.
+At 2.5 they caught two more in a hundred, but opened the net on a leader imagining how a
+father felt (`hij was waarschijnlijk bang voor haar toekomst`, an author test of
+korthagen): guessing at another's fear is no worry for their safety. The pairs halve the
+alarms at the same recall, and ordinary answers about hard school matters
+(`dev-r6-gewoon*`, `dev-r7-gewoon*`) teach them what needs no help box.
 
 `coach eval --weights` writes them to `dialogues/safety/gewichten.txt`
 (`coach.weights_file`). The test split is never read here.
@@ -33,7 +36,7 @@ from coach.lexicon import Lexicon
 from coach.quality.corpus import NONE, load_corpus
 from coach.text import FUNCTION_WORDS, fold, stem
 
-THRESHOLD = 2.5  # chosen leaving one fresh batch out at a time (see above)
+THRESHOLD = 3.0  # see above
 ROUNDS = 10
 RATE = 0.1
 SHRINK = 0.003  # L2: a word seen in one sentence keeps a small weight
