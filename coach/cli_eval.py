@@ -134,6 +134,7 @@ def _learn_weights(corpus: Path, net: Safety, target: Path) -> None:
         partial.write_text(render(weighted, words), encoding="utf-8")
         partial.replace(target)
     except OSError as error:
+        partial.unlink(missing_ok=True)  # a failed write leaves no half file behind
         raise CoachError(
             f"{target}: de gewichten zijn niet geschreven ({error.strerror})"
         ) from None

@@ -103,7 +103,7 @@ SHOWN_WEIGHTS = 8  # the heaviest words of the second reading that explain shows
 def _explain_net(analysis: Analysis, sentence: str) -> None:
     """What the safety net does with the sentence, and its weighted words' sum."""
     from coach import catalog, safety
-    from coach.language.weights import read
+    from coach.language.weights import counted_stems, read
     from coach.visible import visible
     from coach.weights_file import WeightsError, load_weights
 
@@ -119,22 +119,21 @@ def _explain_net(analysis: Analysis, sentence: str) -> None:
         return
     reading = read(analysis, weighted)
     heaviest = sorted(reading.words, key=lambda word: -abs(word[2]))[:SHOWN_WEIGHTS]
-    words = ", ".join(f"{_written(analysis, sentence, key, index)} {weight:+.2f}"
-                      for key, index, weight in heaviest)  # fmt: skip
+    at = counted_stems(analysis)
+    words = ", ".join(f"{_written(analysis, sentence, key, at)} {weight:+.2f}"
+                      for key, _, weight in heaviest)  # fmt: skip
     click.echo(f"  gewogen woorden: som {reading.total:.2f} (drempel {weighted.threshold:.2f})"
                + (f": {words}" if words else ""))  # fmt: skip
 
 
-def _written(analysis: Analysis, sentence: str, key: str, index: int) -> str:
-    """The words of the answer a weighted stem or pair stands for, as the leader wrote them."""
-    from coach.language.weights import PAIR, counted_stems
+def _written(analysis: Analysis, sentence: str, key: str, at: dict[str, int]) -> str:
+    """The words of the answer a weighted stem or pair stands for, as the leader wrote them
+    (`at`: the token of each counted stem)."""
+    from coach.language.weights import PAIR
     from coach.visible import visible
 
-    at = counted_stems(analysis)
-    indexes = [at.get(part, index) for part in key.split(PAIR)]
-    return PAIR.join(
-        visible(sentence[analysis.tokens[i].start : analysis.tokens[i].end]) for i in indexes
-    )
+    tokens = [analysis.tokens[at[part]] for part in key.split(PAIR)]
+    return PAIR.join(visible(sentence[token.start : token.end]) for token in tokens)
 
 
 def _who(value: str) -> str:

@@ -21,7 +21,7 @@ from coach.visible import safe_json
 
 TESTS = "tests"
 RUBRICS = "rubrics"
-SAFETY = "safety"  # the safety net's weighted words
+SAFETY = "safety"  # coach.weights_file.FOLDER, not imported: it brings the language layer
 
 
 def files_to_check(paths: tuple[str, ...]) -> list[Path]:
@@ -122,12 +122,10 @@ def inspect(path: Path) -> list[Issue]:
 
 def _weights_issues(path: Path, name: str) -> list[Issue]:
     """The safety net's weighted words (coach/weights_file.py): readable, or where not."""
-    from coach.weights_file import WeightsError, parse
+    from coach.weights_file import WeightsError, read_weights
 
     try:
-        parse(path.read_text(encoding="utf-8"), name)
-    except (OSError, UnicodeDecodeError) as error:
-        return [Issue(name, 0, "", f"niet te lezen ({error})", code="BAD_WEIGHTS")]
+        read_weights(path)
     except WeightsError as error:
         return [Issue(name, error.line, "", error.reason, code="BAD_WEIGHTS")]
     return []

@@ -46,8 +46,12 @@ def shipped_weights_path() -> Path:
 
 @lru_cache(maxsize=4)
 def load_weights(path: Path | None = None) -> WeightedWords:
-    """The weighted words in a file (the shipped one by default)."""
-    where = path or shipped_weights_path()
+    """The weighted words in a file (the shipped one by default), read once per process."""
+    return read_weights(path or shipped_weights_path())
+
+
+def read_weights(where: Path) -> WeightedWords:
+    """The weighted words in a file, or a WeightsError that says where it is wrong."""
     try:
         text = where.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
