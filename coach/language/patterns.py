@@ -284,6 +284,19 @@ class Pattern:
         """The words a match can start with."""
         return _anchor(self.sequences[0][0])
 
+    @cached_property
+    def needed(self) -> tuple[Keys, ...]:
+        """The keys of each element a match must use (see `Keys`): its words that are not
+        optional, and its phrase groups whose first words can be looked up."""
+        return tuple(
+            keys
+            for sequence in self.sequences
+            for element in sequence
+            if isinstance(element, Alternatives | Group)
+            for keys in [element.first_keys]
+            if keys is not None
+        )
+
 
 def starting_words(element: Element) -> tuple[Word, ...] | None:
     """The words a match of this element starts with; None when it can also start with a
@@ -437,8 +450,8 @@ def compile_pattern(
 
 def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None:
     """The pattern's match with its first word at this token, if any."""
-    if not all(_anywhere(sequence, analysis) for sequence in pattern.sequences[1:]):
-        return None  # an `all:` part that occurs nowhere in the text
+    if not _anywhere(pattern, analysis):
+        return None  # a word the pattern cannot do without occurs nowhere in the text
     first = _remembered(pattern.sequences[0], analysis, index)
     if first is None:
         return None
@@ -464,18 +477,18 @@ def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None
 _TEXT_KEYS = object()  # the memo's place for the keys of the text itself
 
 
-def _anywhere(sequence: tuple[Element, ...], analysis: Analysis) -> bool:
-    """Whether the sequence's first word could fit any word of the text. An `all:` part is
-    otherwise tried at every word of a long answer, which costs more than looking it up.
-    Once per answer: the pattern's first part may fit many of its words."""
-    key = (id(sequence), -1)
+def _anywhere(pattern: Pattern, analysis: Analysis) -> bool:
+    """Whether every word the pattern cannot do without could fit some word of the text.
+    `ik ... niet meer ... leven` starts at every `ik` of a long answer and is followed
+    word by word from there, which costs far more than looking its other words up once.
+    Once per answer: the pattern's first word may fit many of its words."""
+    key = (id(pattern), -1)
     kept = analysis.memo.get(key)
-    if kept is not None and kept[0] is sequence:
+    if kept is not None and kept[0] is pattern:
         return kept[1] is True
-    first = sequence[0]
-    keys = first.first_keys if isinstance(first, Alternatives | Group) else None
-    found = keys is None or keys.meet(_text_keys(analysis))
-    analysis.memo[key] = (sequence, found)
+    text = _text_keys(analysis)
+    found = all(keys.meet(text) for keys in pattern.needed)
+    analysis.memo[key] = (pattern, found)
     return found
 
 
