@@ -167,6 +167,11 @@ HISTORICAL = frozenset(
         ("afgelopen", "winter"),
         ("afgelopen", "zomer"),
         ("vorig", "najaar"),
+        ("vorig", "voorjaar"),
+        ("vorige", "zomer"),
+        ("vorige", "winter"),
+        ("vorige", "herfst"),
+        ("vorige", "lente"),
         ("vorige", "baan"),
         ("vorige", "functie"),
         ("vorige", "school"),
@@ -288,8 +293,10 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
         year = (
             token.folded.isdigit() and len(token.folded) == 4 and token.folded[:2] in ("19", "20")
         )
-        if year and (position == 0 or tokens[position - 1].folded in ("in", "sinds", "van")):
+        if year and (position == 0 or tokens[position - 1].folded in ("in", "van")):
             words = ("in", "jaartal")
+        if position and tokens[position - 1].folded in _UNTIL_NOW:
+            continue  # `sinds vorig jaar slaap ik slecht`: it began then and goes on
         if (
             token.folded == "toen"
             and position + 2 < len(tokens)
@@ -319,6 +326,7 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
 
 
 _LOOKING_BACK = frozenset({"dat", "dit", "het"})
+_UNTIL_NOW = frozenset({"sinds", "vanaf", "since"})
 _AGES = frozenset(
     {
         *("tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien"),
