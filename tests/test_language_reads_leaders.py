@@ -102,6 +102,10 @@ def test_what_a_lesson_or_training_is_about_is_not_a_signal(text: str, level: st
         ("Vorig jaar had ik paniekaanvallen, en sinds deze week zijn ze er weer.", "zorg"),
         ("Vorig jaar had ik paniekaanvallen, nu gaat het weer prima.", None),
         ("In 2021 sliep ik slecht, nu slaap ik weer als een roos.", None),
+        # `sinds` a past date: it began then and has not stopped
+        ("Sinds vorig jaar slaap ik nauwelijks nog.", "zorg"),
+        ("Sinds 2022 drink ik elke avond een fles wijn om te kunnen slapen.", "zorg"),
+        ("Vorig voorjaar sliep ik maandenlang slecht, nu slaap ik weer goed.", None),
     ],
 )
 def test_a_past_that_is_over_stays_there_unless_the_sentence_comes_back_to_now(

@@ -334,3 +334,23 @@ def test_an_all_rule_finds_its_parts_in_every_form_a_word_can_take(text: str) ->
     ]
     assert hits(make_lexicon("x", "X", entries), text)
     assert not hits(make_lexicon("x", "X", entries), "De vergadering liep uit.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik wil eigenlijk niet meer leven.",
+        "ik wou gewoon niet meer leven",
+        "Ik wil echt niet meer leven.",  # an optional word, there or not
+    ],
+)
+def test_a_pattern_is_followed_only_when_every_word_it_needs_occurs(text: str) -> None:
+    """Before a pattern is followed word by word from its first word, every word it cannot do
+    without is looked up in the answer; an optional word is not needed."""
+    from coach.language.patterns import compile_pattern
+
+    pattern = compile_pattern("ik echt? ... niet meer ... leven|leeftijd")
+    assert len(pattern.needed) == 4  # ik, niet, meer, leven|leeftijd; not `echt?`
+    entries = [("ik echt? ... niet meer ... leven", "")]
+    assert hits(make_lexicon("x", "X", entries), text)
+    assert not hits(make_lexicon("x", "X", entries), "Ik wil niet meer wachten.")
