@@ -12,12 +12,11 @@ The threshold was chosen by leaving one fresh writer's batch out at a time (the 
 r9 batches), and one dialogue's ordinary answers: at 2.5 the weighted words catch about
 eleven in a hundred signals more than the rules alone (3.0: nine), for about three alarms
 more in a thousand ordinary answers (3.0: one) and, against 3.0, under one more in a
-hundred look-alikes. A missed signal costs a leader more than a help box too many, so 2.5. Check
-with an empathic guess about another (`hij was waarschijnlijk bang voor haar toekomst`,
-an author test of korthagen) that the net stays shut: guessing at another's fear is no
-worry for their safety. The pairs halve the alarms at the same recall, and ordinary answers
-about hard school matters (`dev-r6-gewoon*`, `dev-r7-gewoon*`) teach them what needs no
-help box.
+hundred look-alikes. A missed signal costs a leader more than a help box too many, so 2.5.
+An empathic guess about another (`hij was waarschijnlijk bang voor haar toekomst`, an
+author test of korthagen) must leave the net shut: guessing at another's fear is no worry
+for their safety. The pairs halve the alarms at the same recall, and ordinary answers about
+hard school matters (`dev-r*-gewoon*`) teach them what needs no help box.
 
 `coach eval --weights` writes them to `dialogues/safety/gewichten.txt`
 (`coach.weights_file`). The test split is never read here.
