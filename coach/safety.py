@@ -140,7 +140,8 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
             if about_a_topic(analysis.tokens, first):
                 continue  # `een workshop over paniekaanvallen`
             last = _last_token(analysis, finding.hit.end, first)
-            level = _level(rule.level, analysis, first, last)
+            about_leader = finding.hit.entry.pattern.who == "leader"
+            level = _level(rule.level, analysis, first, last, about_leader)
             if not level:
                 continue
             if level != "crisis":
@@ -172,8 +173,8 @@ def _weighed(safety: Safety, analysis: Analysis) -> list[tuple[str, str]]:
     heaviest = reading.heaviest
     if heaviest is None or not reading.passes(weighted):
         return []
-    if light(analysis.tokens, analysis.text):
-        return []
+    if light(analysis.tokens, analysis.text) or analysis.told_as_past(heaviest):
+        return []  # laughed about, or told of a past that is over (`in 2021 …`)
     sentence = analysis.tokens[heaviest].sentence
     over = _over(safety, analysis)
     if sentence in over or sentence + 1 in over:
@@ -213,10 +214,14 @@ def _last_token(analysis: Analysis, end: int, first: int) -> int:
     return last
 
 
-def _level(rule_level: str, analysis: Analysis, first: int, last: int) -> str:
+def _level(
+    rule_level: str, analysis: Analysis, first: int, last: int, about_leader: bool = False
+) -> str:
     """The level for the words from token `first` to `last`: the rule's own level when they
-    are about the leader, `ander` when about someone else (see coach.language.owner)."""
-    from coach.language.owner import QUOTE, SELF, owner, target
+    are about the leader, `ander` when about someone else (see coach.language.owner). An
+    entry with `who: leader` is about the leader whoever its subject is (`mijn vrouw telt
+    de flessen`), unless it is quoted."""
+    from coach.language.owner import OTHER, QUOTE, SELF, owner, target
     from coach.language.tone import light
 
     if rule_level == "geweld":
@@ -227,6 +232,8 @@ def _level(rule_level: str, analysis: Analysis, first: int, last: int) -> str:
             return ""
         return "zorg" if target(analysis.tokens, first, last) == SELF else "ander"
     whose = owner(analysis.tokens, first, last)
+    if about_leader and whose == OTHER:
+        whose = SELF
     if whose != SELF and light(analysis.tokens, analysis.text):
         return ""  # `'ik wil dood' zei hij over de spruitjes; we hebben erom gelachen`
     if whose == SELF and rule_level != "ander" and _light_sentence(analysis, first):

@@ -72,6 +72,9 @@ def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
         ("Een stagiair zei dat hij niet meer wil leven. Hij lachte er niet bij.", "ander"),
         ("Mijn collega zegt dat ze er niet meer wil zijn en lacht het dan weg.", "ander"),
         ("Een leerling riep 'ik ga dood' bij het dictee, en iedereen lachte.", None),
+        ("Een collega riep 'ik spring uit het raam' bij de printer, de sectie lag dubbel.", None),
+        # the leader did not laugh along
+        ("Hij zei 'ik wil er niet meer zijn' en iedereen lachte. Ik niet.", "ander"),
     ],
 )
 def test_a_threat_quoted_in_jest_is_not_a_signal_but_a_laugh_elsewhere_is_not_enough(
@@ -106,6 +109,15 @@ def test_what_a_lesson_or_training_is_about_is_not_a_signal(text: str, level: st
         ("Sinds vorig jaar slaap ik nauwelijks nog.", "zorg"),
         ("Sinds 2022 drink ik elke avond een fles wijn om te kunnen slapen.", "zorg"),
         ("Vorig voorjaar sliep ik maandenlang slecht, nu slaap ik weer goed.", None),
+        # an age the leader had, a year after `was`, and `toen` pointing back to it
+        (
+            "Na mijn eindexamen, ik was 18, wilde ik niet meer leven. Dat is heel lang voorbij.",
+            None,
+        ),
+        ("Mijn zwaarste jaar was 2014. Ik dacht toen vaak aan de dood.", None),
+        ("Als twintiger heb ik een poging gedaan. Nu sta ik er stevig in.", None),
+        # a comparison with a past year is about now
+        ("Ik slik meer slaappillen dan heel vorig jaar, via een vriendin.", "zorg"),
     ],
 )
 def test_a_past_that_is_over_stays_there_unless_the_sentence_comes_back_to_now(
@@ -277,3 +289,30 @@ def test_everyday_phrasing_of_a_good_answer_needs_no_follow_up(
 )
 def test_everyday_phrasing_is_recognised(name: str, text: str) -> None:
     assert hits(lexicon(name), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # someone close who finds or counts the leader's bottles, or wants the leader to stop
+        ("Mijn man telt tegenwoordig de lege flessen.", "zorg"),
+        ("Mijn vriendin wil dat ik me ziek meld, ze ziet me slinken.", "zorg"),
+        # someone else's drinking stays worry about them
+        ("Onze conciërge drinkt op het werk, ik zag vanochtend zijn fles.", "ander"),
+    ],
+)
+def test_what_someone_close_notices_about_the_leader_is_the_leaders_own(
+    text: str, level: str
+) -> None:
+    assert level_of(text) == level
+
+
+def test_not_knowing_how_long_negates_nothing_after_it() -> None:
+    # `weet niet hoelang`: the words after `hoelang` are not denied
+    text = "Ik weet niet hoelang ik dit nog volhoud, ik denk erover het zelf af te korten."
+    assert level_of(text) == "crisis"
+
+
+def test_a_weighted_reading_of_a_past_that_is_over_stays_closed() -> None:
+    text = "In 2019 is een collega op het plein onwel geworden. Hij werkt weer volledig."
+    assert level_of(text) is None

@@ -15,7 +15,7 @@ from coach.language.tokens import Token
 SELF_WORDS = frozenset(
     ["ik", "we", "wij", "je", "jij", "mij", "me", "mezelf", "mijzelf", "onszelf"]
 )
-OTHER_WORDS = frozenset(["hij", "zij", "ze", "hem", "hen", "hun", "zichzelf"])
+OTHER_WORDS = frozenset(["hij", "zij", "ze", "hem", "hen", "hun", "zich", "zichzelf"])
 PEOPLE = frozenset(
     [
         "collega",
@@ -181,6 +181,12 @@ HISTORICAL = frozenset(
         ("back", "in", "the"),
         ("when", "i", "was"),
         ("long", "time", "ago"),
+        ("als", "twintiger"),
+        ("als", "dertiger"),
+        ("als", "veertiger"),
+        ("toen", "ik", "nog"),
+        ("toen", "ik", "zelf"),
+        ("had", "een", "periode"),
     }
 )
 
@@ -293,7 +299,7 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
         year = (
             token.folded.isdigit() and len(token.folded) == 4 and token.folded[:2] in ("19", "20")
         )
-        if year and (position == 0 or tokens[position - 1].folded in ("in", "van")):
+        if year and (position == 0 or tokens[position - 1].folded in _BEFORE_A_YEAR):
             words = ("in", "jaartal")
         if position and tokens[position - 1].folded in _UNTIL_NOW:
             continue  # `sinds vorig jaar slaap ik slecht`: it began then and goes on
@@ -304,8 +310,14 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
             and (tokens[position + 2].folded.isdigit() or tokens[position + 2].folded in _AGES)
         ):
             words = ("in", "jaartal")  # `toen ik zestien was`
-        if token.folded == "vroeger" and position and tokens[position - 1].folded in ("dan", "als"):
-            continue  # `vaker dan vroeger`: a comparison with now, not a date
+        if _age_then(tokens, position):
+            # `ik was 19`: an age the leader had dates the whole sentence, wherever it stands
+            found.add(token.clause)
+            found.add(-1 - token.sentence)
+        if token.folded == "toen" and _after_a_dated_sentence(tokens, position, found):
+            words = ("in", "jaartal")  # `Mijn ergste jaar was 2011. Ik wilde toen …`
+        if _compared(tokens, position):
+            continue  # `vaker dan vroeger`, `meer dan heel vorig jaar`: a comparison with now
         if any(words[:size] in HISTORICAL for size in (1, 2, 3)) or words == ("in", "jaartal"):
             found.add(token.clause)
             first = _first_of_sentence(tokens, position)
@@ -326,6 +338,40 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
 
 
 _LOOKING_BACK = frozenset({"dat", "dit", "het"})
+# Before a year, words that date: `in 2019`, `van 2019`, `was 2018`, `eind 2020`.
+_BEFORE_A_YEAR = frozenset({"in", "van", "was", "rond", "eind", "begin", "medio", "in'"})
+
+
+def _compared(tokens: tuple[Token, ...], position: int) -> bool:
+    """Whether a time stands after `dan`, `als` (`vaker dan vroeger`), perhaps with `heel`
+    or `het hele` between (`meer dan heel vorig jaar`)."""
+    before = [token.folded for token in tokens[max(0, position - 3) : position]]
+    while before and before[-1] in ("heel", "het", "hele", "in", "de"):
+        before.pop()
+    return bool(before) and before[-1] in ("dan", "als")
+
+
+def _age_then(tokens: tuple[Token, ...], position: int) -> bool:
+    """`ik was 19`, `ik was zestien`: the leader's age at a time long past."""
+    if position + 2 >= len(tokens) or tokens[position].folded not in ("ik", "k"):
+        return False
+    if tokens[position + 1].folded != "was":
+        return False
+    age = tokens[position + 2].folded
+    return age in _AGES or (age.isdigit() and 4 <= int(age) <= 30)
+
+
+def _after_a_dated_sentence(tokens: tuple[Token, ...], position: int, found: set[int]) -> bool:
+    """Whether `toen` (`then`) stands in the sentence right after one dated in the past,
+    and points back to that time rather than opening a clause of its own (`toen ik …`)."""
+    sentence = tokens[position].sentence
+    if sentence == 0 or tokens[position].sentence_start:
+        return False
+    return -1 - (sentence - 1) in found or any(
+        token.sentence == sentence - 1 and token.clause in found for token in tokens[:position]
+    )
+
+
 _UNTIL_NOW = frozenset({"sinds", "vanaf", "since"})
 _AGES = frozenset(
     {

@@ -71,6 +71,8 @@ TERMINATORS = frozenset(
         "anders",
         "waarom",
         "hoe",
+        "hoelang",
+        "hoeveel",
         "wat",
         "wie",
         "waar",

@@ -276,7 +276,10 @@ class Pattern:
     source: str
     sequences: tuple[tuple[Element, ...], ...]  # one, or several in any order (`all:`)
     within: str = "clause"  # where the sequences of `all:` meet: clause, sentence or answer
-    who: str = ""  # "self": only in the leader's own words about themselves; "other"
+    # "self": only in the leader's own words about themselves; "other": only about or by
+    # someone else; "leader": about the leader even with someone else as the subject
+    # (`mijn vrouw telt de flessen`)
+    who: str = ""
     spread: bool = False  # as an idiom: takes its whole clause or sentence (`within:`)
 
     @property
