@@ -180,7 +180,19 @@ def _weighed(safety: Safety, analysis: Analysis) -> list[tuple[str, str]]:
     if sentence in over or sentence + 1 in over:
         return []
     whose = owner(analysis.tokens, heaviest, heaviest)
+    if whose != SELF and _guessed(analysis, heaviest):
+        return []  # `hij was waarschijnlijk bang voor haar toekomst`: empathy, not worry
     return [("zorg" if whose == SELF else "ander", "")]
+
+
+# Words that make a clause a guess at what someone else feels or thinks.
+_GUESSES = frozenset({"waarschijnlijk", "vermoedelijk", "wellicht", "misschien", "mogelijk"})
+
+
+def _guessed(analysis: Analysis, index: int) -> bool:
+    """Whether the clause of this token guesses (`hij was waarschijnlijk bang`)."""
+    clause = analysis.tokens[index].clause
+    return any(token.folded in _GUESSES for token in analysis.tokens if token.clause == clause)
 
 
 def _over(safety: Safety, analysis: Analysis) -> set[int]:
