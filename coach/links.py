@@ -33,6 +33,7 @@ from coach.model import Call, Dialogue, Location, Safety, SafetyRule
 # cannot switch it off by accident.
 SAFETY_LEVELS = (
     ("crisis", "crisissignalen"),
+    ("crisis", "afscheidssignalen"),
     ("zorg", "zorgsignalen"),
     ("geweld", "geweldsignalen"),
     ("ander", "zorg-om-een-ander"),

@@ -149,6 +149,8 @@ def assess(safety: Safety, text: str) -> list[tuple[str, str]]:
                 sentence = analysis.tokens[first].sentence
                 if sentence in over or sentence + 1 in over:
                     continue
+                if level == "ander" and any(later > sentence for later in over):
+                    continue  # worry about someone, and later: `… de hulpverlening is betrokken`
             found.append((level, finding.hit.text))
     if not found:
         found += _weighed(safety, analysis)

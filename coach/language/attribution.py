@@ -172,6 +172,7 @@ HISTORICAL = frozenset(
         ("vorige", "winter"),
         ("vorige", "herfst"),
         ("vorige", "lente"),
+        ("pubertijd",),
         ("vorige", "baan"),
         ("vorige", "functie"),
         ("vorige", "school"),
@@ -318,6 +319,15 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
             words = ("in", "jaartal")  # `Mijn ergste jaar was 2011. Ik wilde toen …`
         if _compared(tokens, position):
             continue  # `vaker dan vroeger`, `meer dan heel vorig jaar`: a comparison with now
+        if token.folded == "geleden" and any(
+            each.folded in _SPANS for each in tokens[max(0, position - 3) : position]
+        ):
+            words = ("in", "jaartal")  # `een jaar of vijf geleden`
+        if _years_later(tokens, position):
+            # `nu, vijf jaar later, gaat het goed`: the two sentences before are long past
+            found.update(
+                -1 - earlier for earlier in (token.sentence - 1, token.sentence - 2) if earlier >= 0
+            )
         if any(words[:size] in HISTORICAL for size in (1, 2, 3)) or words == ("in", "jaartal"):
             found.add(token.clause)
             first = _first_of_sentence(tokens, position)
@@ -334,10 +344,29 @@ def historical_clauses(tokens: tuple[Token, ...]) -> frozenset[int]:
                 )
             ):
                 found.add(-1 - token.sentence)
+            looks_back = tokens[clause_start].folded in _LOOKING_BACK and any(
+                each.folded == "geleden" for each in tokens if each.clause == token.clause
+            )
+            if looks_back and tokens[clause_start].sentence_start and token.sentence:
+                # `Dat is nu negen jaar geleden.` dates the sentence before it as well
+                found.add(-1 - (token.sentence - 1))
     return frozenset(found)
 
 
 _LOOKING_BACK = frozenset({"dat", "dit", "het"})
+# Spans of time that make `geleden` long ago: `een jaar of vijf geleden`.
+_SPANS = frozenset({"jaar", "jaren", "maanden", "jaartje"})
+
+
+def _years_later(tokens: tuple[Token, ...], position: int) -> bool:
+    """`vijf jaar later`, `jaren later`: looking back from now on what came before."""
+    return (
+        tokens[position].folded == "later"
+        and position > 0
+        and tokens[position - 1].folded in ("jaar", "jaren")
+    )
+
+
 # Before a year, words that date: `in 2019`, `van 2019`, `was 2018`, `eind 2020`.
 _BEFORE_A_YEAR = frozenset({"in", "van", "was", "rond", "eind", "begin", "medio", "in'"})
 

@@ -223,7 +223,13 @@ def _relative(tokens: Sequence[Token], first: int) -> str:
 
 
 # Before a quotation, words that make it someone else's even with the leader as subject.
-_NOT_OWN_INTRO = frozenset({"volgens", "vroeg", "vroegen", "vraagt", "gevraagd", "asked"})
+# `ik hoorde hem zeggen: …`, `ik las: …`: the leader hears or reads someone else's words.
+_NOT_OWN_INTRO = frozenset(
+    {
+        *("volgens", "vroeg", "vroegen", "vraagt", "gevraagd", "asked", "hoorde", "gehoord"),
+        *("zeggen", "roepen", "citeerde", "citeert", "las", "gelezen"),
+    }
+)
 _MYSELF = frozenset({"mezelf", "mijzelf", "myself"})  # `ik vroeg mezelf af: '…'`
 
 

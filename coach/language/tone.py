@@ -16,7 +16,9 @@ from coach.language.tokens import Token
 
 # Words that start like these mark laughter or a joke: `lachte`, `gelachen`, `grappend`.
 _LIGHT_STARTS = ("lach", "gelach", "grap", "haha", "hihi", "hehe", "gekscher")
-_LIGHT_WORDS = frozenset({"lol", "ha", "knipoog", "ironisch", "lolletje", "geintje", "geinig"})
+_LIGHT_WORDS = frozenset(
+    {"lol", "ha", "knipoog", "ironisch", "lolletje", "geintje", "geinig", "figuurlijk", "hilarisch"}
+)
 _LIGHT_SIGNS = ("😂", "🤣", "😅", "😆", "😜", ";)", ":)", ":-)", ";-)", ":d", "xd")
 # Laughter in other words: the room `lag dubbel`, `in een deuk`, a `running gag`.
 _LIGHT_PHRASES = (

@@ -1,10 +1,10 @@
 """Learning the safety net's weighted words from the development split.
 
-Every word of the safety lists (`crisissignalen`, `zorgsignalen`, `geweldsignalen`,
-`zorg-om-een-ander`), and every pair of them that follow each other in an answer, gets a
-weight, fitted by logistic regression on the development split: the safety items (signals
-against look-alikes) and every ordinary answer of the follow-up corpus (an alarm there
-stops a good conversation). The same data in the same order gives the same weights: the
+Every word of the safety lists (`crisissignalen`, `afscheidssignalen`, `zorgsignalen`,
+`geweldsignalen`, `zorg-om-een-ander`), and every pair of them that follow each other in an
+answer, gets a weight, fitted by logistic regression on the development split: the safety
+items (signals against look-alikes) and every ordinary answer of the follow-up corpus (an
+alarm there stops a good conversation). The same data in the same order gives the same weights: the
 order of the items is shuffled with a fixed seed, and weights are rounded before they are
 written.
 
