@@ -368,7 +368,7 @@ def _years_later(tokens: tuple[Token, ...], position: int) -> bool:
 
 
 # Before a year, words that date: `in 2019`, `van 2019`, `was 2018`, `eind 2020`.
-_BEFORE_A_YEAR = frozenset({"in", "van", "was", "rond", "eind", "begin", "medio", "in'"})
+_BEFORE_A_YEAR = frozenset({"in", "van", "was", "rond", "eind", "begin", "medio"})
 
 
 def _compared(tokens: tuple[Token, ...], position: int) -> bool:
@@ -391,8 +391,9 @@ def _age_then(tokens: tuple[Token, ...], position: int) -> bool:
 
 
 def _after_a_dated_sentence(tokens: tuple[Token, ...], position: int, found: set[int]) -> bool:
-    """Whether `toen` (`then`) stands in the sentence right after one dated in the past,
-    and points back to that time rather than opening a clause of its own (`toen ik …`)."""
+    """Whether `toen` (`then`) stands in the sentence right after one dated in the past, not
+    at its start: there it points back to that time (`Ik wilde toen …`), at the start it
+    opens a time of its own (`Toen ik thuiskwam, …`)."""
     sentence = tokens[position].sentence
     if sentence == 0 or tokens[position].sentence_start:
         return False

@@ -4,9 +4,9 @@ Every word of the safety lists (`crisissignalen`, `afscheidssignalen`, `zorgsign
 `geweldsignalen`, `zorg-om-een-ander`), and every pair of them that follow each other in an
 answer, gets a weight, fitted by logistic regression on the development split: the safety
 items (signals against look-alikes) and every ordinary answer of the follow-up corpus (an
-alarm there stops a good conversation). The same data in the same order gives the same weights: the
-order of the items is shuffled with a fixed seed, and weights are rounded before they are
-written.
+alarm there stops a good conversation). The same data in the same order gives the same
+weights: the order of the items is shuffled with a fixed seed, and weights are rounded
+before they are written.
 
 The threshold was chosen by leaving one fresh writer's batch out at a time (the r8, r9
 and r10 batches), and one dialogue's ordinary answers: at 2.5 the weighted words catch
@@ -14,10 +14,10 @@ about ten in a hundred signals more than the rules alone (3.0: eight), for about
 alarms more in a thousand ordinary answers (3.0: two) and, against 3.0, under one more in
 a hundred look-alikes. A missed signal costs a leader more than a help box too many, so
 2.5. Learning only from the answers the rules leave quiet does worse (three in a hundred
-more, not ten): what the rules already catch teaches the words their weight.
-An empathic guess about another (`hij was waarschijnlijk bang voor haar toekomst`, an
-author test of korthagen) must leave the net shut: guessing at another's fear is no worry
-for their safety. The pairs halve the alarms at the same recall, and ordinary answers about
+more, not ten): what the rules already catch teaches the words their weight. An empathic
+guess about another (`hij was waarschijnlijk bang voor haar toekomst`, an author test of
+korthagen) must leave the net shut: guessing at another's fear is no worry for their
+safety. The pairs halve the alarms at the same recall, and ordinary answers about
 hard school matters (`dev-r*-gewoon*`) teach them what needs no help box.
 
 `coach eval --weights` writes them to `dialogues/safety/gewichten.txt`
