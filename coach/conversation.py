@@ -21,7 +21,7 @@ from coach.engine import Engine
 from coach.errors import StoreError
 from coach.expr import Value
 from coach.model import Dialogue
-from coach.signals import Interrupted, deferred, pausing_on_hangup
+from coach.signals import Interrupted, deferred, hung_up, pausing_on_hangup
 from coach.steps import Advance, CardLine, Invalid, Prompt, Rewind, Step
 from coach.store import Store
 
@@ -191,6 +191,7 @@ class Conversation:
             assert prompt is not None
             checking = self.engine.checking_in  # a draft waits for the question, not this
             default = "" if checking else self._prefill or prompt.previous
+            hung_up()  # a hangup lost while the last answer was read stops before the next wait
             raw = self.interface.read(prompt, self._progress(prompt), default, self._warning)
             # Right after the read, with no call in between (a signal handler runs only at
             # a call or a loop): until it is committed, a stop keeps the answer as the draft.

@@ -4,6 +4,12 @@ Ctrl-C (SIGINT), a closed terminal (SIGHUP) and a polite kill (SIGTERM) may arri
 moment. While a turn is being committed they wait (`deferred`); at any other moment a
 hangup or termination raises `Interrupted` (`pausing_on_hangup`), which the conversation
 turns into a pause, as it does with Ctrl-C.
+
+Python swallows an exception raised where it cannot be passed on: a signal that lands while
+a weak reference's callback runs (the import system uses them for its module locks, and
+coach imports the language layer at the first answer) is printed as "Exception ignored" and
+lost. So a hangup is also remembered, and the conversation asks `hung_up` before it waits
+for the keyboard again.
 """
 
 from __future__ import annotations
@@ -59,12 +65,26 @@ def deferred() -> Iterator[None]:
         raise Interrupted
 
 
+_hangups: list[int] = []  # hangups while `pausing_on_hangup` runs, raised or not
+
+
 @contextmanager
 def pausing_on_hangup() -> Iterator[None]:
     """Turn SIGHUP and SIGTERM into `Interrupted` while the block runs."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
+        _hangups.append(signum)
         raise Interrupted
 
-    with _handled(_HANGUPS, stop):
-        yield
+    _hangups.clear()
+    try:
+        with _handled(_HANGUPS, stop):
+            yield
+    finally:
+        _hangups.clear()
+
+
+def hung_up() -> None:
+    """Raise `Interrupted` again for a hangup whose exception was swallowed on its way."""
+    if _hangups:
+        raise Interrupted

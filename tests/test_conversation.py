@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -131,6 +133,30 @@ def test_ctrl_c_and_ctrl_d_pause_with_a_resume_hint(
     assert outcome.interrupted is (interruption is KeyboardInterrupt)
     assert store.session(outcome.session_id).status == "paused"
     assert any(f"coach resume {outcome.session_id}" in text for _, text in ui.notices)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this system")
+def test_a_hangup_whose_exception_python_swallowed_still_pauses_before_the_next_question(
+    begin: Begin, store: Store
+) -> None:
+    # A signal that lands while a weak reference's callback runs (the import system's module
+    # locks, at the first answer) raises inside it, and Python prints "Exception ignored"
+    # and goes on. The conversation must not then wait on a terminal that is gone.
+    conversation, ui = begin(["Paul", "Hij zei dat ons plan niet deugt.", "7"])
+    read = ui.read
+
+    def read_then_hang_up(*args: object, **kwargs: object) -> str:
+        answer = read(*args, **kwargs)  # type: ignore[arg-type]
+        if answer == "Paul":
+            with contextlib.suppress(KeyboardInterrupt):  # swallowed, as Python does there
+                signal.raise_signal(signal.SIGHUP)
+        return answer
+
+    ui.read = read_then_hang_up  # type: ignore[method-assign]
+    outcome = conversation.run()
+    assert outcome.status == "paused" and outcome.interrupted
+    assert len(ui.progress) == 1  # no second question was waited for
+    assert store.session(outcome.session_id).answers == 1  # `Paul` is kept
 
 
 def test_stop_keeps_what_was_said(begin: Begin, store: Store) -> None:
