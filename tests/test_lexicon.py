@@ -318,12 +318,13 @@ def test_the_candidates_a_list_remembers_stay_few_and_the_same(
         "De vergadering liep uit en de werkdruk is enorm.",  # the head of a compound
         "De vergadering liep uit en de werkdrukk is enorm.",  # one typo in a long word
         "De vergadering liep uit; daarna keken we er samen op terug.",  # a split verb
-        "Ik was bozer dan ooit na de vergadering.",  # a comparative
+        "Ik was bozer dan ooit na de vergadering.",  # a comparative, before the first part
     ],
 )
 def test_an_all_rule_finds_its_parts_in_every_form_a_word_can_take(text: str) -> None:
-    """An `all:` part that occurs nowhere is not tried at every word; a part written in
-    another form, a compound, a typo or a split verb still counts as occurring."""
+    """An `all:` part that occurs nowhere is not tried at every word, nor at a word it cannot
+    start with; a part written in another form, a compound, a typo or a split verb still
+    counts as occurring, and may start there."""
     from coach.lexicon import make_lexicon
 
     entries = [

@@ -27,7 +27,7 @@ from coach.language.analysis import Analysis
 from coach.language.forms import compound_head, forms_of
 from coach.language.irregular import FORM_TO_INFINITIVES
 from coach.language.lookup import TYPO_LENGTH, compound_tails, one_less, typo_keys
-from coach.language.tokens import WORD
+from coach.language.tokens import WORD, Token
 from coach.text import FUNCTION_WORDS, fold, stem
 
 DEFAULT_GAP = 4
@@ -199,6 +199,15 @@ class Keys:
             and self.stems.isdisjoint(text.stems)
             and self.typos.isdisjoint(text.typos)
         )
+
+    def fit(self, token: Token) -> bool:
+        """Whether this word of the text has one of these keys (as `_text_keys` makes them)."""
+        folded = token.folded
+        if folded in self.forms or token.stem in self.stems:
+            return True
+        if any(tail in self.forms for tail in compound_tails(folded)):
+            return True
+        return bool(self.typos) and any(key in self.typos for key in typo_keys(folded))
 
 
 @dataclass(frozen=True)
@@ -461,11 +470,12 @@ def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None
     used = list(first)
     area = analysis.area(index, pattern.within)
     for sequence in pattern.sequences[1:]:
+        starts = _starts(sequence, analysis)
         found = next(
             (
                 each
                 for start in area
-                if start not in used
+                if start not in used and (starts is None or start in starts)
                 for each in [_remembered(sequence, analysis, start)]
                 if each is not None and not set(each) & set(used)
             ),
@@ -478,6 +488,23 @@ def matches_at(pattern: Pattern, analysis: Analysis, index: int) -> Match | None
 
 
 _TEXT_KEYS = object()  # the memo's place for the keys of the text itself
+
+
+def _starts(sequence: tuple[Element, ...], analysis: Analysis) -> frozenset[int] | None:
+    """The words of the text an `all:` part can start at, or None when its first element
+    cannot be looked up. The part is looked for from every word of the area of each place
+    the first part fits; looking its first words up once per answer skips most of them."""
+    key = (id(sequence), -2)
+    kept = analysis.memo.get(key)
+    if kept is not None and kept[0] is sequence:
+        return kept[1]  # type: ignore[return-value]
+    first = sequence[0] if sequence else None
+    keys = first.first_keys if isinstance(first, Alternatives | Group) else None
+    found = None
+    if keys is not None:
+        found = frozenset(token.index for token in analysis.tokens if keys.fit(token))
+    analysis.memo[key] = (sequence, found)
+    return found
 
 
 def _anywhere(pattern: Pattern, analysis: Analysis) -> bool:
