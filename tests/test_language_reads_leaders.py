@@ -73,8 +73,10 @@ def test_idioms_and_past_events_leave_it_closed(text: str) -> None:
         ("Mijn collega zegt dat ze er niet meer wil zijn en lacht het dan weg.", "ander"),
         ("Een leerling riep 'ik ga dood' bij het dictee, en iedereen lachte.", None),
         ("Een collega riep 'ik spring uit het raam' bij de printer, de sectie lag dubbel.", None),
-        # the leader did not laugh along
+        # the leader did not laugh along, or it stayed with them
         ("Hij zei 'ik wil er niet meer zijn' en iedereen lachte. Ik niet.", "ander"),
+        ("Een vader riep 'ik weet waar je woont' en iedereen lachte, behalve ik.", "zorg"),
+        ("Ze zei 'we weten waar je woont' en lachte erbij. Het gaat niet uit mijn hoofd.", "zorg"),
     ],
 )
 def test_a_threat_quoted_in_jest_is_not_a_signal_but_a_laugh_elsewhere_is_not_enough(
@@ -174,6 +176,19 @@ def test_a_message_the_leader_sent_is_the_leaders_own(text: str, level: str) -> 
 )
 def test_the_leader_as_subject_right_before_the_words_makes_them_the_leaders(text: str) -> None:
     assert level_of(text) == "crisis"
+
+
+def test_a_person_in_a_phrase_of_its_own_leaves_the_clause_to_its_subject() -> None:
+    """`met de bestuurder` names someone, but the clause is about `ik`; `een van onze
+    docenten` is the subject itself."""
+    from coach.language.analysis import analyse
+
+    text = "als het overleg met de bestuurder misgaat maak ik mezelf van kant"
+    assert level_of(text) == "crisis"
+    [about] = {each.about for each in analyse(text).attribution}
+    assert about == "self"
+    other = analyse("ik denk dat een van onze docenten gevaar loopt")
+    assert other.attribution[-1].about == "other"
 
 
 def test_the_leaders_own_words_after_a_colon_stay_the_leaders() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from coach.language.tokens import Token
 
 SELF_WORDS = frozenset(
-    ["ik", "we", "wij", "je", "jij", "mij", "me", "mezelf", "mijzelf", "onszelf"]
+    ["ik", "ikzelf", "we", "wij", "je", "jij", "mij", "me", "mezelf", "mijzelf", "onszelf"]
 )
 OTHER_WORDS = frozenset(["hij", "zij", "ze", "hem", "hen", "hun", "zich", "zichzelf"])
 PEOPLE = frozenset(
@@ -228,11 +228,44 @@ def _subjects(tokens: tuple[Token, ...]) -> dict[int, str]:
             last_sentence, current = token.sentence, ""
         if token.clause not in found:
             found[token.clause] = current
-        person = _person(token)
+        person = _subject(tokens, token)
         if person and found[token.clause] == current and not _decided(tokens, token):
             found[token.clause] = person
             current = person
     return found
+
+
+def _subject(tokens: tuple[Token, ...], token: Token) -> str:
+    """The person a word names, unless a preposition puts it in a phrase of its own: in
+    `als het gesprek met de bestuurder slecht afloopt, maak ik mezelf van kant` the clause
+    is about the leader, not about the bestuurder."""
+    person = _person(token)
+    if not person:
+        return ""
+    before = token.index - 1
+    while (
+        before >= 0
+        and token.index - before <= _DETERMINERS_BETWEEN
+        and (tokens[before].folded in _DETERMINERS)
+    ):
+        before -= 1
+    if before >= 0 and tokens[before].clause == token.clause:
+        partitive = before > 0 and tokens[before - 1].folded in _COUNTS  # `een van onze docenten`
+        if tokens[before].folded in _PREPOSITIONS and not partitive:
+            return ""
+    return person
+
+
+_PREPOSITIONS = frozenset(
+    {"met", "van", "bij", "voor", "aan", "over", "tegen", "naar", "door", "zonder", "om"}
+    | {"tussen", "achter", "naast", "tegenover", "volgens"}
+)
+_DETERMINERS = frozenset(
+    {"de", "het", "een", "mijn", "m'n", "mn", "zijn", "z'n", "haar", "onze", "ons", "hun"}
+    | {"die", "deze", "dat", "dit", "jouw", "je", "uw", "twee", "drie", "alle", "elke"}
+)
+_COUNTS = frozenset({"een", "één", "geen", "twee", "drie", "ieder", "elk", "iemand", "niemand"})
+_DETERMINERS_BETWEEN = 3  # `met de twee collega's`: at most two words between
 
 
 def _decided(tokens: tuple[Token, ...], token: Token) -> bool:
@@ -240,7 +273,7 @@ def _decided(tokens: tuple[Token, ...], token: Token) -> bool:
     for earlier in reversed(tokens[: token.index]):
         if earlier.clause != token.clause:
             return False
-        if _person(earlier):
+        if _subject(tokens, earlier):
             return True
     return False
 

@@ -38,6 +38,8 @@ _MASKED_AFTER = frozenset({"weg", "raar", "vreemd", "zenuwachtig", "schaapachtig
 _TAKEN_BACK = (
     *("niet grappig", "niet zo grappig", "geen grap", "meen het", "meende het", "serieus"),
     *("dacht dat het een grap", "dacht eerst dat het een grap", "niet als grap"),
+    # the leader did not laugh along, or it stayed with them: `iedereen lachte, behalve ik`
+    *("behalve ik", "niet uit mijn hoofd", "niet uit m'n hoofd", "kon er niet om lachen"),
 )
 
 
