@@ -331,3 +331,12 @@ def test_not_knowing_how_long_negates_nothing_after_it() -> None:
 def test_a_weighted_reading_of_a_past_that_is_over_stays_closed() -> None:
     text = "In 2019 is een collega op het plein onwel geworden. Hij werkt weer volledig."
     assert level_of(text) is None
+
+
+@pytest.mark.parametrize("answer", ["weet ik niet", "geen idee", "zie boven"])
+def test_an_answer_that_says_nothing_yet_is_not_asked_when_it_will_happen(answer: str) -> None:
+    """`weet ik niet` to `Welke ene stap zet je?` has no step to put a moment to: coach's own
+    gentle follow-up asks for something small first."""
+    zelfscan = catalog.load("zelfscan")[0]
+    assert first_probe(zelfscan, "stap", answer) == "geen-antwoord"
+    assert first_probe(zelfscan, "stap", "ik ga met het team samen leren") == "wanneer"
