@@ -246,7 +246,7 @@ def _subject(tokens: tuple[Token, ...], token: Token) -> str:
     while (
         before >= 0
         and token.index - before <= _DETERMINERS_BETWEEN
-        and (tokens[before].folded in _DETERMINERS)
+        and tokens[before].folded in _DETERMINERS
     ):
         before -= 1
     if before >= 0 and tokens[before].clause == token.clause:
